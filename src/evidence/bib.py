@@ -1,0 +1,239 @@
+"""references.bib: reading, checking, looking up and formatting in AMA style.
+
+bibtexparser 2 silently moves broken entries (syntax errors, duplicate keys,
+duplicate fields) into `library.failed_blocks`; we turn each into an error that
+names the entry and its line. LaTeX is decoded only in copies used for display,
+never written back.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import bibtexparser
+from bibtexparser.model import (
+    DuplicateBlockKeyBlock,
+    DuplicateFieldKeyBlock,
+    Entry,
+    ParsingFailedBlock,
+)
+
+from .errors import EvidenceError, Problem
+
+logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+
+DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
+PMID_RE = re.compile(r"^\d{1,9}$")
+PMCID_RE = re.compile(r"^PMC\d+$")
+KEY_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+REQUIRED_FIELDS = {
+    "article": ("author", "title", "journal", "year"),
+    "manual": ("title", "year"),
+    "online": ("title", "url"),
+    "misc": ("title",),
+    "book": ("title", "year"),
+    "incollection": ("author", "title", "booktitle", "year"),
+}
+
+_LATEX = [
+    (r"\&", "&"), (r"--", "\u2013"), ("{", ""), ("}", ""), (r"\'e", "é"), (r"\"u", "ü"),
+    (r"\"o", "ö"), (r"\"a", "ä"), (r"\'a", "á"), (r"\'i", "í"), (r"\`e", "è"), (r"\^o", "ô"),
+]
+
+
+def plain(text: str) -> str:
+    """A display copy of a BibTeX value with braces and common LaTeX escapes removed."""
+    out = text
+    for latex, char in _LATEX:
+        out = out.replace(latex, char)
+    return re.sub(r"\s+", " ", out).strip()
+
+
+@dataclass
+class Reference:
+    """A display-ready view of one entry (decoded, never written back)."""
+
+    key: str
+    entry_type: str
+    fields: dict[str, str]
+    line: int | None = None
+    verified: set[str] = field(default_factory=set)
+
+    def get(self, name: str, default: str = "") -> str:
+        return self.fields.get(name, default)
+
+    @property
+    def authors(self) -> list[str]:
+        raw = self.fields.get("author", "")
+        return [a.strip() for a in re.split(r"\s+and\s+", raw) if a.strip()] if raw else []
+
+    @property
+    def first_author_surname(self) -> str:
+        if not self.authors:
+            return self.get("organization")
+        first = self.authors[0]
+        return first.split(",")[0].strip() if "," in first else first.split()[-1]
+
+
+def _ama_author(name: str) -> str:
+    if "," in name:
+        last, given = (part.strip() for part in name.split(",", 1))
+    else:
+        parts = name.split()
+        last, given = parts[-1], " ".join(parts[:-1])
+    initials = "".join(p[0] for p in re.split(r"[\s.\-]+", given) if p)
+    return f"{last} {initials}".strip()
+
+
+def format_ama(ref: Reference) -> str:
+    """An AMA (11th ed.) style citation string for one reference."""
+    authors = ref.authors
+    if len(authors) > 6:
+        names = ", ".join(_ama_author(a) for a in authors[:3]) + ", et al"
+    else:
+        names = ", ".join(_ama_author(a) for a in authors)
+    title = ref.get("title").rstrip(".")
+    parts: list[str] = []
+    if names:
+        parts.append(names + ".")
+    elif ref.get("organization"):
+        parts.append(ref.get("organization").rstrip(".") + ".")
+    parts.append(title + ".")
+    if ref.entry_type == "article":
+        source = ref.get("journal").rstrip(".") + f". {ref.get('year')}"
+        if ref.get("volume"):
+            source += f";{ref.get('volume')}"
+            if ref.get("number"):
+                source += f"({ref.get('number')})"
+        if ref.get("pages"):
+            source += f":{ref.get('pages').replace('--', '-')}"
+        parts.append(source + ".")
+    else:
+        publisher = ref.get("organization") or ref.get("publisher")
+        if publisher and publisher not in parts[0]:
+            parts.append(publisher.rstrip(".") + ".")
+        if ref.get("note"):
+            parts.append(ref.get("note").rstrip(".") + ".")
+        if ref.get("year"):
+            parts.append(ref.get("year") + ".")
+        if ref.get("urldate"):
+            parts.append(f"Accessed {ref.get('urldate')}.")
+    if ref.get("doi"):
+        parts.append(f"doi:{ref.get('doi')}")
+    elif ref.get("url"):
+        parts.append(ref.get("url"))
+    if ref.get("pmid"):
+        parts.append(f"PMID: {ref.get('pmid')}")
+    return " ".join(parts)
+
+
+class Bibliography:
+    """All entries of a .bib file by key, with the file's problems."""
+
+    def __init__(self, path: Path, references: dict[str, Reference]):
+        self.path = path
+        self.references = references
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.references
+
+    def __getitem__(self, key: str) -> Reference:
+        return self.references[key]
+
+    def __len__(self) -> int:
+        return len(self.references)
+
+    def keys(self) -> list[str]:
+        return list(self.references)
+
+    def ama(self, key: str) -> str:
+        return format_ama(self.references[key])
+
+    def short(self, key: str) -> str:
+        """'Aggarwal 2022' style label for captions."""
+        ref = self.references[key]
+        surname = plain(ref.first_author_surname) or plain(ref.get("title"))[:30]
+        if len(ref.authors) > 1:
+            surname += " et al"
+        return f"{surname} {ref.get('year')}".strip()
+
+
+def _entry_problems(path: str, entry: Entry) -> list[Problem]:
+    problems: list[Problem] = []
+    fields = {f.key.lower(): str(f.value) for f in entry.fields}
+    line = entry.start_line + 1 if entry.start_line is not None else None
+    where = {"file": path, "line": line}
+    if not KEY_RE.match(entry.key):
+        problems.append(Problem(message=f"entry '{entry.key}': key must be lowercase letters, digits, '_' or '-'", **where))
+    required = REQUIRED_FIELDS.get(entry.entry_type.lower(), ("title",))
+    declared = {v.strip() for v in fields.get("unverified", "").split(",")}
+    for name in required:
+        # A field nobody could verify is left out on purpose, and says so in `unverified`;
+        # the title is the one field no entry can do without.
+        if not fields.get(name, "").strip() and (name == "title" or name not in declared):
+            problems.append(Problem(message=f"entry '{entry.key}': required field '{name}' is missing", field=name, **where))
+    checks = (("doi", DOI_RE, "10.NNNN/suffix"), ("pmid", PMID_RE, "digits only"), ("pmcid", PMCID_RE, "PMC followed by digits"))
+    for name, pattern, shape in checks:
+        value = fields.get(name, "").strip()
+        if value and not pattern.match(value):
+            problems.append(Problem(message=f"entry '{entry.key}': {name} '{value}' is not of the form {shape}", field=name, **where))
+    year = fields.get("year", "").strip()
+    if year and not re.fullmatch(r"\d{4}", year):
+        problems.append(Problem(message=f"entry '{entry.key}': year '{year}' is not a four-digit year", field="year", **where))
+    return problems
+
+
+def _failed_block_problem(path: str, block) -> Problem:
+    line = block.start_line + 1 if block.start_line is not None else None
+    if isinstance(block, DuplicateBlockKeyBlock):
+        message = f"duplicate key '{block.key}' (an entry with this key appears earlier)"
+    elif isinstance(block, DuplicateFieldKeyBlock):
+        dup = ", ".join(sorted(block.duplicate_keys or [])) or "?"
+        inner = getattr(block, "ignore_error_block", None)
+        message = f"entry '{getattr(inner, 'key', '?')}' has a duplicate field: {dup}"
+    elif isinstance(block, ParsingFailedBlock):
+        head = (block.raw or "").strip().splitlines()[0][:60] if block.raw else ""
+        message = f"syntax error in the entry starting '{head}' (unbalanced braces or a missing comma?)"
+    else:
+        message = "entry could not be parsed"
+    return Problem(file=path, line=line, message=message)
+
+
+def read_bibliography(path: Path, display_name: str | None = None) -> tuple[Bibliography, list[Problem]]:
+    """Parse a .bib file; returns the entries that parsed and every problem found."""
+    name = display_name or str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Bibliography(path, {}), [Problem(file=name, message="file not found")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Bibliography(path, {}), [Problem(file=name, message=f"not UTF-8 text (byte {exc.start})")]
+    library = bibtexparser.parse_string(text)
+    problems = [_failed_block_problem(name, b) for b in library.failed_blocks]
+    refs: dict[str, Reference] = {}
+    for entry in library.entries:
+        problems.extend(_entry_problems(name, entry))
+        fields = {f.key.lower(): plain(str(f.value)) for f in entry.fields}
+        verified = {v.strip() for v in fields.get("verified", "").split(",") if v.strip()}
+        refs[entry.key] = Reference(
+            key=entry.key,
+            entry_type=entry.entry_type.lower(),
+            fields=fields,
+            line=entry.start_line + 1 if entry.start_line is not None else None,
+            verified=verified,
+        )
+    return Bibliography(path, refs), problems
+
+
+def load_bibliography(path: Path, display_name: str | None = None) -> Bibliography:
+    """Like read_bibliography, but raises EvidenceError on any problem."""
+    bib, problems = read_bibliography(path, display_name)
+    if problems:
+        raise EvidenceError(problems)
+    return bib
