@@ -40,7 +40,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         force=args.force,
         update_notebooks=args.update_notebooks,
         only=args.only,
-        jobs=args.jobs,
+        jobs_n=args.jobs,
     )
 
 

@@ -1,0 +1,255 @@
+"""`evidence build`: validate, execute notebooks (cached, in parallel), render the site, export.
+
+- Each notebook (a template once per parameter value) runs through papermill in a
+  thread pool sized to the machine's cores.
+- A run is skipped when its cache key is unchanged: the key hashes the notebook's
+  code cells, its parameters, every data file, references.bib and the package source.
+- A notebook that fails keeps its previous good output; the others still build and
+  the command exits non-zero naming the notebook and the cell.
+- Every file is written under a temporary name and moved into place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import shutil
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from .data import BIB_FILE, DATA_DIR, EvidenceBase, find_root, validate
+from .errors import EvidenceError, Problem
+from .exports import atomic_write
+
+NOTEBOOK_DIR = "notebooks"
+BUILD_DIR = "build"
+TEMPLATES = {"by_subtype": "subtype", "claims_audit": "doc_id"}
+KERNEL = "python3"
+
+
+@dataclass
+class Job:
+    notebook: Path
+    name: str
+    parameters: dict[str, str] = field(default_factory=dict)
+
+
+def parameter_values(base: EvidenceBase) -> dict[str, list[str]]:
+    """Values each template parameter may take, from the data."""
+    subtypes = sorted(set(base.tables["studies"]["subtype"]) - {"myositis"})
+    return {"subtype": subtypes, "doc_id": sorted(base.tables["documents"]["doc_id"])}
+
+
+def check_parameter(base: EvidenceBase, name: str, value: str) -> None:
+    """Reject a parameter value the data does not hold, before any kernel starts."""
+    allowed = parameter_values(base).get(name)
+    if allowed is None:
+        raise EvidenceError([Problem(file="command line", message=f"unknown parameter '{name}'")])
+    if value not in allowed:
+        raise EvidenceError([Problem(file="command line", field=name,
+                                     message=f"'{value}' is not a value the data holds; choose one of: {', '.join(allowed)}")])
+
+
+def jobs(root: Path, base: EvidenceBase, only: list[str] | None = None) -> list[Job]:
+    values = parameter_values(base)
+    out: list[Job] = []
+    for nb in sorted((root / NOTEBOOK_DIR).glob("*.ipynb")):
+        stem = nb.stem.split("_", 1)[1] if nb.stem[:2].isdigit() else nb.stem
+        if only and nb.stem not in only and stem not in only:
+            continue
+        param = TEMPLATES.get(stem)
+        if param:
+            out += [Job(nb, f"{nb.stem}-{v}", {param: v}) for v in values[param]]
+        else:
+            out.append(Job(nb, nb.stem))
+    return out
+
+
+def _source_digest(root: Path) -> str:
+    digest = hashlib.sha256()
+    files = sorted((root / DATA_DIR).glob("*")) + [root / BIB_FILE] + sorted(Path(__file__).parent.glob("*.py"))
+    for path in files:
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_key(job: Job, shared: str) -> str:
+    nb = nbformat.read(job.notebook, as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type in ("code", "markdown"))
+    payload = json.dumps({"code": code, "params": job.parameters, "shared": shared}, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop volatile metadata (papermill timings, execution stamps) for stable diffs."""
+    nb.metadata.pop("papermill", None)
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        for key in ("papermill", "execution", "collapsed", "scrolled"):
+            cell.metadata.pop(key, None)
+    return nb
+
+
+def _execute(job: Job, root: Path, out_path: Path) -> tuple[bool, str]:
+    import papermill as pm
+
+    tmp = out_path.with_name(f".{out_path.name}.tmp.ipynb")
+    try:
+        pm.execute_notebook(str(job.notebook), str(tmp), parameters=job.parameters, kernel_name=KERNEL,
+                            cwd=str(job.notebook.parent), progress_bar=False, log_output=False)
+    except pm.PapermillExecutionError as exc:
+        tmp.unlink(missing_ok=True)
+        return False, f"{job.name}: cell {exc.exec_count} raised {exc.ename}: {exc.evalue}"
+    except Exception as exc:  # a kernel that dies or a notebook that cannot be read
+        tmp.unlink(missing_ok=True)
+        return False, f"{job.name}: {type(exc).__name__}: {exc}"
+    nb = clean_notebook(nbformat.read(tmp, as_version=4))
+    nbformat.write(nb, tmp)
+    os.replace(tmp, out_path)
+    return True, ""
+
+
+PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title><style>{css}</style></head><body><main>{body}</main></body></html>
+"""
+CSS = """body{font-family:'DejaVu Sans',Arial,sans-serif;margin:0;background:#fafafa;color:#222}
+main{max-width:1200px;margin:0 auto;padding:24px 32px;background:#fff}
+table.evidence-table,table.dataframe{border-collapse:collapse;font-size:14px;margin:12px 0}
+table.evidence-table td,table.evidence-table th,table.dataframe td,table.dataframe th{border:1px solid #ddd;padding:4px 8px;vertical-align:top;text-align:left}
+figure.evidence-figure{margin:16px 0}figcaption,p.caption{font-size:14px;color:#444;max-width:900px}
+svg{max-width:100%;height:auto}a{color:#0072B2}.repro{font-size:12px;color:#666}"""
+
+
+def render_page(nb_path: Path, title: str) -> str:
+    """A notebook as an HTML page without code cells, no external scripts or styles."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nbformat.read(nb_path, as_version=4))
+    return PAGE.format(title=html.escape(title), css=CSS, body=body)
+
+
+def _nb_title(nb_path: Path) -> str:
+    nb = nbformat.read(nb_path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return nb_path.stem
+
+
+def write_site(root: Path, executed: dict[str, Path], base: EvidenceBase) -> Path:
+    site = root / BUILD_DIR / "site"
+    links = []
+    for name, path in sorted(executed.items()):
+        title = _nb_title(path)
+        label = title if "-" not in name or not name[:2].isdigit() else f"{title} ({name.split('-', 1)[1]})"
+        atomic_write(site / f"{name}.html", lambda p, path=path, label=label: p.write_text(render_page(path, label), encoding="utf-8"))
+        links.append(f"<li><a href='{html.escape(name)}.html'>{html.escape(label)}</a></li>")
+    charts = sorted((root / BUILD_DIR / "exports" / "charts").glob("*.html"))
+    chart_links = "".join(f"<li><a href='../exports/charts/{html.escape(c.name)}'>{html.escape(c.stem)}</a></li>" for c in charts)
+    body = (f"<h1>IVIG in myositis: the evidence and an audit of what documents claim</h1>"
+            f"<p>{html.escape(base.summary())}. Pages show outputs only; charts are inline SVG and work offline.</p>"
+            f"<h2>Notebooks</h2><ul>{''.join(links)}</ul><h2>Interactive charts (tooltips, offline)</h2><ul>{chart_links}</ul>")
+    atomic_write(site / "index.html", lambda p: p.write_text(PAGE.format(title="IVIG in myositis evidence", css=CSS, body=body), encoding="utf-8"))
+    return site
+
+
+def write_exports(root: Path, base: EvidenceBase) -> Path:
+    from . import charts, exports, tables, vocab
+
+    out = root / BUILD_DIR / "exports"
+    for figure in charts.all_figures(base):
+        exports.write_chart(figure, out / "charts")
+    sheets = {"Study characteristics": tables.study_characteristics(base)}
+    for code in sorted(set(base.tables["certainty"]["subtype"])):
+        sheets[f"SoF {vocab.SUBTYPE.label(code)}"[:31]] = tables.summary_of_findings(base, code)
+    sheets["Adverse events"] = tables.adverse_event_table(base)
+    for name, frame in sheets.items():
+        exports.write_csv(frame, out / "tables" / f"{name.lower().replace(' ', '-')}.csv")
+    exports.write_xlsx(sheets, out / "tables" / "evidence-tables.xlsx")
+    for doc_id, title in zip(base.tables["documents"]["doc_id"], base.tables["documents"]["title"]):
+        register = tables.claims_register(base, doc_id)
+        audit = tables.reference_audit(base, doc_id)
+        exports.write_csv(register, out / "audits" / f"claims-{doc_id}.csv")
+        exports.write_csv(audit, out / "audits" / f"references-{doc_id}.csv")
+        exports.write_xlsx({"Claims": register, "References": audit}, out / "audits" / f"audit-{doc_id}.xlsx")
+        groups = {section: grp.drop(columns=["Section"]) for section, grp in register.groupby("Section", sort=False)}
+        cites = []
+        for ev in register["Evidence"]:
+            cites += [c for c in tables.claim_citations(base, ev) if c not in cites]
+        exports.write_docx(f"Claims audit: {title}", groups, out / "audits" / f"claims-{doc_id}.docx", references=cites)
+        exports.write_docx(f"Reference audit: {title}", {"Reference list": audit}, out / "audits" / f"references-{doc_id}.docx")
+    return out
+
+
+def run_build(root: Path | None = None, force: bool = False, update_notebooks: bool = False,
+              only: list[str] | None = None, jobs_n: int | None = None, **kwargs) -> int:
+    root = root or find_root()
+    started = time.perf_counter()
+    base = validate(root)
+    print(f"validated: {base.summary()}")
+    executed_dir = root / BUILD_DIR / "executed"
+    cache_dir = root / BUILD_DIR / ".cache"
+    executed_dir.mkdir(parents=True, exist_ok=True)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    shared = _source_digest(root)
+    todo, done = [], {}
+    for job in jobs(root, base, only):
+        out = executed_dir / f"{job.name}.ipynb"
+        key = cache_key(job, shared)
+        stamp = cache_dir / f"{job.name}.key"
+        if not force and out.exists() and stamp.exists() and stamp.read_text() == key:
+            done[job.name] = out
+        else:
+            todo.append((job, out, key, stamp))
+    print(f"notebooks: {len(done)} up to date, {len(todo)} to run")
+    failures: list[str] = []
+    workers = kwargs.get("jobs") or jobs_n or os.cpu_count() or 1
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        futures = {pool.submit(_execute, job, root, out): (job, out, key, stamp) for job, out, key, stamp in todo}
+        for i, future in enumerate(as_completed(futures), start=1):
+            job, out, key, stamp = futures[future]
+            ok, message = future.result()
+            if ok:
+                atomic_write(stamp, lambda p, key=key: p.write_text(key))
+                done[job.name] = out
+                print(f"[{i}/{len(todo)}] ran {job.name}", flush=True)
+            else:
+                failures.append(message)
+                print(f"[{i}/{len(todo)}] FAILED {message}", file=sys.stderr, flush=True)
+                if out.exists():
+                    done[job.name] = out
+    if update_notebooks:
+        for job in jobs(root, base, only):
+            if job.name in done and (not job.parameters or job.name == _default_name(job)):
+                shutil.copyfile(done[job.name], job.notebook)
+    write_exports(root, base)
+    site = write_site(root, done, base)
+    print(f"site: {site / 'index.html'}; exports: {root / BUILD_DIR / 'exports'}; {time.perf_counter() - started:.1f}s")
+    if failures:
+        for message in failures:
+            print(f"error: {message}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _default_name(job: Job) -> str:
+    nb = nbformat.read(job.notebook, as_version=4)
+    for cell in nb.cells:
+        if "parameters" in cell.metadata.get("tags", []):
+            namespace: dict[str, str] = {}
+            exec(cell.source, {}, namespace)  # the parameters cell holds plain assignments only
+            return f"{job.notebook.stem}-{next(iter(namespace.values()))}"
+    return job.name

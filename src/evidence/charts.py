@@ -1,0 +1,387 @@
+"""One Altair theme and one builder per chart.
+
+Every builder takes the validated evidence base and returns a `Figure`: the chart,
+a slug for file names, and a caption that names its sources in short AMA form.
+Colours come from `vocab` (Okabe-Ito, colour-blind-safe); sizes are set for slides.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass, field
+
+import altair as alt
+import pandas as pd
+
+from . import vocab
+from .comparisons import contrasts, pooled_groups
+from .data import EvidenceBase, split_ids
+
+FONT = "DejaVu Sans"
+WIDTH = 640
+
+
+def _theme() -> alt.theme.ThemeConfig:
+    return {
+        "config": {
+            "font": FONT,
+            "view": {"stroke": None, "continuousWidth": WIDTH, "continuousHeight": 360},
+            "title": {"fontSize": 22, "anchor": "start", "subtitleFontSize": 15, "subtitleColor": "#444444", "offset": 12},
+            "axis": {"labelFontSize": 14, "titleFontSize": 16, "labelLimit": 360, "gridColor": "#e6e6e6"},
+            "legend": {"labelFontSize": 14, "titleFontSize": 15, "labelLimit": 360, "orient": "bottom", "direction": "vertical"},
+            "header": {"labelFontSize": 15, "titleFontSize": 16},
+            "range": {"category": vocab.SUBTYPE.colours},
+            "text": {"fontSize": 14},
+        }
+    }
+
+
+alt.theme.register("evidence", enable=True)(_theme)
+
+
+@dataclass
+class Figure:
+    """A chart with its export name, caption and the bib keys it draws on."""
+
+    slug: str
+    chart: alt.TopLevelMixin
+    caption: str
+    sources: list[str] = field(default_factory=list)
+    rows: int = 0
+
+    def svg(self) -> str:
+        import vl_convert as vlc
+
+        return vlc.vegalite_to_svg(self.chart.to_dict())
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        body = f'<figure class="evidence-figure">{self.svg()}<figcaption>{html.escape(self.caption)}</figcaption></figure>'
+        return {"text/html": body, "text/plain": f"Figure '{self.slug}' ({self.rows} data rows). {self.caption}"}
+
+
+def _sources_caption(base: EvidenceBase, keys: list[str], lead: str) -> str:
+    seen = [k for k in dict.fromkeys(keys) if k in base.bib]
+    names = "; ".join(base.bib.short(k) for k in seen)
+    return f"{lead} Sources: {names}." if names else lead
+
+
+def _primary_bib(base: EvidenceBase) -> dict[str, str]:
+    reports = base.tables["reports"]
+    out: dict[str, str] = {}
+    for role in ("primary", "label", "review", "safety", "post_hoc", "extension", "secondary"):
+        for sid, key in zip(reports.loc[reports["role"] == role, "study_id"], reports.loc[reports["role"] == role, "bib_key"]):
+            out.setdefault(sid, key)
+    return out
+
+
+def _year(base: EvidenceBase, key: str | None) -> int | None:
+    if not key or key not in base.bib:
+        return None
+    year = base.bib[key].get("year")
+    return int(year) if year.isdigit() else None
+
+
+def _study_label(base: EvidenceBase, study_id: str) -> str:
+    key = _primary_bib(base).get(study_id)
+    studies = base.tables["studies"].set_index("study_id")
+    acronym = studies.at[study_id, "acronym"] if study_id in studies.index else None
+    short = base.bib.short(key) if key in base.bib else study_id
+    return f"{acronym} ({short})" if isinstance(acronym, str) and acronym else short
+
+
+def evidence_map(base: EvidenceBase) -> Figure:
+    """Subtype x outcome domain: bubble area = participants, colour = best design."""
+    studies = base.tables["studies"]
+    res = base.tables["results"].merge(studies[["study_id", "subtype", "design", "n_enrolled"]], on="study_id")
+    res = res[res["design"].isin(vocab.PRIMARY_STUDY_DESIGNS)]
+    rows = []
+    for (subtype, domain), group in res.groupby(["subtype", "outcome_domain"]):
+        per_study = group.drop_duplicates("study_id")
+        controlled = per_study["design"].isin(vocab.CONTROLLED_DESIGNS).any()
+        rows.append({
+            "subtype": vocab.SUBTYPE.label(subtype),
+            "domain": vocab.OUTCOME_DOMAIN.label(domain),
+            "studies": int(per_study["study_id"].nunique()),
+            "participants": int(per_study["n_enrolled"].fillna(0).sum()),
+            "best_design": "Randomised controlled" if controlled else "Uncontrolled or observational",
+            "study_list": ", ".join(_study_label(base, s) for s in sorted(per_study["study_id"])),
+        })
+    frame = pd.DataFrame(rows)
+    chart = (
+        alt.Chart(frame, title=alt.Title("Where the IVIG evidence is", subtitle="Bubble area: participants in studies reporting the outcome"))
+        .mark_circle(opacity=0.85, stroke="#333333", strokeWidth=0.5)
+        .encode(
+            x=alt.X("subtype:N", title="Subtype", sort=[t.label for t in vocab.SUBTYPE], axis=alt.Axis(labelAngle=-30)),
+            y=alt.Y("domain:N", title="Outcome domain", sort=[t.label for t in vocab.OUTCOME_DOMAIN], axis=alt.Axis(titlePadding=24)),
+            size=alt.Size("participants:Q", title="Participants (symlog scale)", scale=alt.Scale(type="symlog", range=[40, 1600])),
+            color=alt.Color("best_design:N", title="Best design", scale=alt.Scale(
+                domain=["Randomised controlled", "Uncontrolled or observational"],
+                range=[vocab.OKABE_ITO["blue"], vocab.OKABE_ITO["orange"]])),
+            tooltip=[alt.Tooltip("subtype:N", title="Subtype"), alt.Tooltip("domain:N", title="Outcome"),
+                     alt.Tooltip("studies:Q", title="Studies"), alt.Tooltip("participants:Q", title="Participants"),
+                     alt.Tooltip("study_list:N", title="Which")],
+        )
+        .properties(width=560, height=520, description="Bubble chart of IVIG studies by myositis subtype and outcome domain")
+    )
+    keys = [_primary_bib(base).get(s) for s in res["study_id"].unique()]
+    caption = _sources_caption(base, [k for k in keys if k], "Evidence map of primary studies in the evidence base (reviews and labels excluded).")
+    return Figure("evidence-map", chart, caption, [k for k in keys if k], len(frame))
+
+
+def timeline(base: EvidenceBase) -> Figure:
+    """Studies by publication year, design and size."""
+    studies = base.tables["studies"]
+    prim = _primary_bib(base)
+    frame = studies[studies["design"].isin(vocab.PRIMARY_STUDY_DESIGNS)].copy()
+    frame["year"] = [_year(base, prim.get(s)) for s in frame["study_id"]]
+    frame = frame.dropna(subset=["year"])
+    frame = frame.assign(
+        design_label=frame["design"].map(vocab.DESIGN.label),
+        subtype_label=frame["subtype"].map(vocab.SUBTYPE.label),
+        label=[_study_label(base, s) for s in frame["study_id"]],
+        n=frame["n_enrolled"].fillna(0).astype(int),
+    )[["study_id", "year", "design_label", "subtype_label", "label", "n"]]
+    chart = (
+        alt.Chart(frame, title=alt.Title("Studies of IVIG in myositis over time", subtitle="Point area: participants enrolled"))
+        .mark_point(filled=True, opacity=0.85)
+        .encode(
+            x=alt.X("year:Q", title="Publication year", scale=alt.Scale(zero=False), axis=alt.Axis(format="d")),
+            y=alt.Y("design_label:N", title="Design", sort=[t.label for t in vocab.DESIGN]),
+            size=alt.Size("n:Q", title="Participants", scale=alt.Scale(range=[40, 1500])),
+            color=alt.Color("subtype_label:N", title="Subtype", scale=alt.Scale(
+                domain=vocab.SUBTYPE.labels, range=vocab.SUBTYPE.colours)),
+            tooltip=[alt.Tooltip("label:N", title="Study"), alt.Tooltip("year:Q", title="Year"),
+                     alt.Tooltip("design_label:N", title="Design"), alt.Tooltip("n:Q", title="Participants")],
+        )
+        .properties(width=WIDTH, height=380, description="Timeline of IVIG studies in myositis by year and design")
+    )
+    keys = [prim[s] for s in frame["study_id"] if s in prim]
+    return Figure("timeline", chart, _sources_caption(base, keys, "Primary studies by year of their main report."), keys, len(frame))
+
+
+def forest_plot(base: EvidenceBase, subtype: str | None = None, harm: bool = False) -> Figure:
+    """Risk ratios (95% CI) of IVIG vs comparator, pooled by REML where comparable."""
+    table = contrasts(base)
+    if not table.empty:
+        table = table[table["harm"] == harm]
+        if subtype:
+            table = table[table["subtype"] == subtype]
+        table = table.dropna(subset=["rr"])
+    rows = []
+    for _, r in table.iterrows():
+        when = f", week {int(r['timepoint_weeks'])}" if pd.notna(r["timepoint_weeks"]) else ""
+        rows.append({
+            "row": f"{_study_label(base, r['study_id'])}: {r['outcome']}{when}",
+            "rr": r["rr"], "low": r["rr_low"], "high": r["rr_high"], "kind": "Study",
+            "counts": f"{r['events_ivig']}/{r['total_ivig']} vs {r['events_control']}/{r['total_control']}",
+            "text": f"RR {r['rr']:.2f} [{r['rr_low']:.2f}, {r['rr_high']:.2f}]",
+        })
+    for key, pooled in pooled_groups(table).items():
+        back = pooled.exp()
+        rows.append({
+            "row": f"Pooled, {key[1]} (REML, k={pooled.k}, I² {pooled.i2:.0f}%)",
+            "rr": back["estimate"], "low": back["ci_low"], "high": back["ci_high"], "kind": "Pooled",
+            "counts": f"prediction interval {back['pi_low']:.2f} to {back['pi_high']:.2f}",
+            "text": f"RR {back['estimate']:.2f} [{back['ci_low']:.2f}, {back['ci_high']:.2f}]",
+        })
+    frame = pd.DataFrame(rows, columns=["row", "rr", "low", "high", "kind", "counts", "text"])
+    what = "harms" if harm else "benefit outcomes"
+    scope = vocab.SUBTYPE.label(subtype) if subtype else "all subtypes"
+    left, right = ("favours IVIG", "favours comparator") if harm else ("favours comparator", "favours IVIG")
+    order = frame["row"].tolist()
+    y = alt.Y("row:N", title=None, sort=order, axis=alt.Axis(labelLimit=520))
+    x_scale = alt.Scale(type="log", domain=[0.05, 20], clamp=True, nice=False)
+    base_chart = alt.Chart(frame)
+    rules = base_chart.mark_rule(strokeWidth=2).encode(y=y, x=alt.X("low:Q", scale=x_scale, title=f"Risk ratio (log scale): {left} ← 1 → {right}",
+                                                                       axis=alt.Axis(values=[0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20])), x2="high:Q")
+    points = base_chart.mark_point(filled=True, size=160).encode(
+        y=y, x=alt.X("rr:Q", scale=x_scale),
+        shape=alt.Shape("kind:N", title=None, scale=alt.Scale(domain=["Study", "Pooled"], range=["square", "diamond"])),
+        color=alt.value(vocab.OKABE_ITO["blue"]),
+        tooltip=[alt.Tooltip("row:N", title="Row"), alt.Tooltip("counts:N", title="IVIG vs comparator"), alt.Tooltip("text:N", title="Effect")],
+    )
+    null = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(strokeDash=[6, 4], color="#555555").encode(x="x:Q")
+    labels = base_chart.mark_text(align="left", dx=8, fontSize=13).encode(y=y, x=alt.value(WIDTH + 10), text="text:N")
+    chart = (
+        alt.layer(null, rules, points, labels)
+        .properties(width=WIDTH, height=max(60, 44 * max(1, len(frame))),
+                    title=alt.Title(f"IVIG vs comparator: {what}, {scope}",
+                                    subtitle="Risk ratio with 95% CI; pooled (REML) only where subtype, outcome and comparator match"),
+                    description=f"Forest plot of risk ratios for {what} in {scope}")
+        .configure_view(strokeWidth=0)
+        .configure_axis(labelLimit=520)
+    )
+    chart = chart.properties(padding={"right": 260})
+    keys = table["bib_key"].tolist() if not table.empty else []
+    caption = _sources_caption(base, keys, f"Risk ratios computed from the reported counts (0.5 added to every cell when one arm has no events; RevMan convention). {len(frame)} rows.")
+    slug = f"forest-{'harms' if harm else 'benefit'}-{subtype or 'all'}"
+    return Figure(slug, chart, caption, keys, len(frame))
+
+
+def response_rates(base: EvidenceBase, subtype: str | None = None) -> Figure:
+    """Share of patients responding, by arm, for each study reporting responders."""
+    res = base.tables["results"].merge(base.tables["studies"][["study_id", "subtype"]], on="study_id")
+    arms = base.tables["arms"][["arm_id", "label", "intervention"]]
+    res = res[(res["measure"] == "count") & res["arm_id"].notna() & res["total"].notna()
+              & ~res["outcome_domain"].isin(["safety", "epidemiology", "dosing", "regulatory", "product"])
+              & ~res["outcome"].str.contains("baseline|share of arm", case=False)]
+    if subtype:
+        res = res[res["subtype"] == subtype]
+    res = res.merge(arms, on="arm_id")
+    frame = pd.DataFrame({
+        "study": [_study_label(base, s) for s in res["study_id"]],
+        "outcome": res["outcome"].str.slice(0, 60),
+        "arm": res["intervention"].map(lambda c: "IVIG" if c in ("ivig", "ivig_plus_prednisone") else "Comparator"),
+        "arm_label": res["label"],
+        "percent": (100 * res["events"] / res["total"]).round(1).astype(float),
+        "counts": res["events"].astype(int).astype(str) + "/" + res["total"].astype(int).astype(str),
+    })
+    frame["row"] = frame["study"] + ": " + frame["outcome"]
+    chart = (
+        alt.Chart(frame, title=alt.Title(f"Responders by arm{': ' + vocab.SUBTYPE.label(subtype) if subtype else ''}",
+                                         subtitle="Percent of the arm meeting each study's own response definition"))
+        .mark_bar()
+        .encode(
+            y=alt.Y("row:N", title=None, axis=alt.Axis(labelLimit=520)),
+            yOffset=alt.YOffset("arm:N"),
+            x=alt.X("percent:Q", title="Patients responding (%)", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color("arm:N", title="Arm", scale=alt.Scale(domain=["IVIG", "Comparator"],
+                            range=[vocab.OKABE_ITO["blue"], vocab.OKABE_ITO["orange"]])),
+            tooltip=[alt.Tooltip("row:N", title="Study and outcome"), alt.Tooltip("arm_label:N", title="Arm"),
+                     alt.Tooltip("counts:N", title="Responders"), alt.Tooltip("percent:Q", title="%")],
+        )
+        .properties(width=WIDTH - 120, height=alt.Step(18), description="Bar chart of responder percentages by arm")
+    )
+    caption = _sources_caption(base, res["bib_key"].tolist(), "Definitions of response differ between studies; compare arms within a study, not across studies.")
+    return Figure(f"response-rates-{subtype or 'all'}", chart, caption, res["bib_key"].tolist(), len(frame))
+
+
+def adverse_events(base: EvidenceBase, study_id: str = "proderm") -> Figure:
+    """Patients with each adverse event, percent of the arm, per arm and period."""
+    aes = base.tables["adverse_events"]
+    aes = aes[(aes["study_id"] == study_id) & aes["patients"].notna() & aes["n_at_risk"].notna() & aes["arm_id"].notna()]
+    arms = base.tables["arms"].set_index("arm_id")
+    frame = pd.DataFrame({
+        "event": aes["event"].str.slice(0, 55),
+        "arm": [arms.at[a, "label"] if a in arms.index else a for a in aes["arm_id"]],
+        "period": aes["period"].fillna("study period"),
+        "percent": (100 * aes["patients"] / aes["n_at_risk"]).round(1).astype(float),
+        "counts": aes["patients"].astype(int).astype(str) + "/" + aes["n_at_risk"].astype(int).astype(str),
+        "serious": aes["serious"].map({True: "serious", False: "not serious"}).fillna("not stated"),
+    })
+    frame["row"] = frame["event"] + " (" + frame["period"].str.slice(0, 30) + ")"
+    chart = (
+        alt.Chart(frame, title=alt.Title(f"Adverse events by arm: {_study_label(base, study_id)}",
+                                         subtitle="Percent of patients in the arm with at least one event"))
+        .mark_bar()
+        .encode(
+            y=alt.Y("row:N", title=None, axis=alt.Axis(labelLimit=480)),
+            yOffset=alt.YOffset("arm:N"),
+            x=alt.X("percent:Q", title="Patients with the event (%)"),
+            color=alt.Color("arm:N", title="Arm", scale=alt.Scale(range=[vocab.OKABE_ITO[c] for c in ("blue", "orange", "green", "purple", "sky")])),
+            tooltip=[alt.Tooltip("row:N", title="Event"), alt.Tooltip("arm:N", title="Arm"),
+                     alt.Tooltip("counts:N", title="Patients"), alt.Tooltip("serious:N", title="Seriousness")],
+        )
+        .properties(width=WIDTH - 160, height=alt.Step(14), description="Bar chart of adverse events by arm")
+    )
+    reports = base.tables["reports"]
+    keys = reports[reports["study_id"] == study_id]["bib_key"].tolist()
+    return Figure(f"adverse-events-{study_id}", chart, _sources_caption(base, keys, "Events as reported per arm and period."), keys, len(frame))
+
+
+def dosing_schedule(base: EvidenceBase, weeks: int = 12) -> Figure:
+    """Infusion courses over the first weeks: trials, the label and each document."""
+    arms = base.tables["arms"]
+    studies = base.tables["studies"].set_index("study_id")
+    ivig = arms[arms["intervention"].isin(["ivig", "ivig_plus_prednisone"]) & arms["dose_g_per_kg"].notna() & arms["interval_weeks"].notna()]
+    ivig = ivig[~ivig["arm_id"].str.contains("_ext_|_all$", regex=True)]
+    regimens = []
+    for _, a in ivig.iterrows():
+        kind = "Drug label" if studies.at[a["study_id"], "design"] == "drug_label" else "Trial or study"
+        regimens.append((f"{_study_label(base, a['study_id'])}", kind, a["dose_g_per_kg"], a["days_min"], a["days_max"], a["interval_weeks"], a["interval_weeks"]))
+    docs = base.tables["documents"].set_index("doc_id")
+    for _, d in base.tables["document_regimens"].iterrows():
+        if pd.isna(d["interval_weeks_min"]) and pd.isna(d["days_min"]):
+            continue
+        regimens.append((f"{docs.at[d['doc_id'], 'title']} ({d['phase']})", "Document under audit", d["dose_g_per_kg"],
+                         d["days_min"], d["days_max"], d["interval_weeks_min"], d["interval_weeks_max"]))
+    rows = []
+    for label, kind, dose, dmin, dmax, imin, imax in regimens:
+        days = int(dmax) if pd.notna(dmax) else (int(dmin) if pd.notna(dmin) else 1)
+        interval = float(imin) if pd.notna(imin) else float(weeks)
+        spread = f"{int(dmin)}-{int(dmax)} days" if pd.notna(dmin) and pd.notna(dmax) and dmin != dmax else f"{days} day(s)"
+        every = f"every {imin:g}-{imax:g} weeks" if pd.notna(imin) and pd.notna(imax) and imin != imax else (f"every {interval:g} weeks" if pd.notna(imin) else "single course")
+        dose_text = f"{dose:g} g/kg" if pd.notna(dose) else "dose not stated"
+        start = 0.0
+        while start < weeks:
+            rows.append({"regimen": label, "source": kind, "start": start, "end": start + days / 7,
+                         "detail": f"{dose_text} over {spread}, {every}"})
+            start += interval
+    frame = pd.DataFrame(rows)
+    chart = (
+        alt.Chart(frame, title=alt.Title(f"IVIG courses in the first {weeks} weeks", subtitle="Bar length: days one course is spread over (longest stated)"))
+        .mark_bar(height=14)
+        .encode(
+            y=alt.Y("regimen:N", title=None, axis=alt.Axis(labelLimit=420)),
+            x=alt.X("start:Q", title="Weeks from first infusion", scale=alt.Scale(domain=[0, weeks])),
+            x2="end:Q",
+            color=alt.Color("source:N", title="Stated by", scale=alt.Scale(domain=["Trial or study", "Drug label", "Document under audit"],
+                            range=[vocab.OKABE_ITO["blue"], vocab.OKABE_ITO["black"], vocab.OKABE_ITO["vermillion"]])),
+            tooltip=[alt.Tooltip("regimen:N", title="Regimen"), alt.Tooltip("detail:N", title="Schedule"), alt.Tooltip("source:N", title="Stated by")],
+        )
+        .properties(width=WIDTH, height=alt.Step(26), description="Timeline of IVIG infusion courses by regimen")
+    )
+    keys = [_primary_bib(base).get(s) for s in ivig["study_id"]]
+    keys = [k for k in keys if k] + base.tables["documents"]["bib_key"].tolist()
+    return Figure("dosing-schedule", chart, _sources_caption(base, keys, "Regimens as stated in trial reports, the octagam 10% label and the audited documents."), keys, len(frame))
+
+
+def claim_verdicts(base: EvidenceBase, doc_id: str) -> Figure:
+    """Count of a document's claims by subtype and outcome domain, coloured by verdict."""
+    claims = base.tables["claims"]
+    claims = claims[claims["doc_id"] == doc_id]
+    frame = pd.DataFrame({
+        "topic": claims["subtype"].map(vocab.SUBTYPE.label) + " · " + claims["outcome_domain"].map(vocab.OUTCOME_DOMAIN.label),
+        "verdict": claims["verdict"].map(vocab.VERDICT.label),
+        "claim_id": claims["claim_id"],
+    })
+    counted = frame.groupby(["topic", "verdict"], as_index=False).agg(claims=("claim_id", "count"), ids=("claim_id", ", ".join))
+    title = base.tables["documents"].set_index("doc_id").at[doc_id, "title"]
+    chart = (
+        alt.Chart(counted, title=alt.Title(f"Verdicts on the claims of '{title}'", subtitle="Claims by subtype and outcome domain"))
+        .mark_bar()
+        .encode(
+            y=alt.Y("topic:N", title=None, axis=alt.Axis(labelLimit=420)),
+            x=alt.X("claims:Q", title="Number of claims", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color("verdict:N", title="Verdict", scale=alt.Scale(domain=vocab.VERDICT.labels, range=vocab.VERDICT.colours)),
+            order=alt.Order("verdict:N"),
+            tooltip=[alt.Tooltip("topic:N", title="Topic"), alt.Tooltip("verdict:N", title="Verdict"),
+                     alt.Tooltip("claims:Q", title="Claims"), alt.Tooltip("ids:N", title="Claim ids")],
+        )
+        .properties(width=WIDTH - 120, height=alt.Step(22), description=f"Stacked bars of claim verdicts for {title}")
+    )
+    keys = [base.tables["documents"].set_index("doc_id").at[doc_id, "bib_key"]]
+    caption = _sources_caption(base, keys, f"{len(claims)} claims registered and judged against the evidence base.")
+    return Figure(f"claims-{doc_id}", chart, caption, keys, len(counted))
+
+
+def all_figures(base: EvidenceBase) -> list[Figure]:
+    """Every chart the project exports, for the build and for tests."""
+    figures = [evidence_map(base), timeline(base), forest_plot(base), forest_plot(base, harm=True), response_rates(base), dosing_schedule(base)]
+    present = set(base.tables["studies"]["subtype"])
+    for code in vocab.SUBTYPE.codes:
+        if code in present and code != "myositis":
+            figures.append(response_rates(base, code))
+    studies_with_ae = base.tables["adverse_events"].dropna(subset=["arm_id", "patients", "n_at_risk"])["study_id"].unique()
+    figures += [adverse_events(base, s) for s in sorted(studies_with_ae)]
+    figures += [claim_verdicts(base, d) for d in base.tables["documents"]["doc_id"]]
+    return figures
+
+
+def safe_log(value: float) -> float:
+    return math.log(value) if value > 0 else float("nan")
+
+
+__all__ = ["Figure", "evidence_map", "timeline", "forest_plot", "response_rates", "adverse_events", "dosing_schedule",
+           "claim_verdicts", "all_figures", "split_ids"]

@@ -1,0 +1,185 @@
+"""Tables for notebooks and exports: each a DataFrame with display labels.
+
+`to_html` escapes every cell, so text that comes from data (claims, titles,
+rationales) can never inject markup into a page.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import vocab
+from .comparisons import contrasts
+from .data import EvidenceBase, split_ids
+
+
+def _fmt_num(value) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    return f"{value:g}"
+
+
+def regimen_text(arm: pd.Series) -> str:
+    """'2 g/kg over 2-5 days every 4 weeks' from an arm row."""
+    if pd.isna(arm["dose_g_per_kg"]):
+        return str(arm["label"])
+    text = f"{arm['dose_g_per_kg']:g} g/kg"
+    if pd.notna(arm["days_min"]):
+        days = f"{arm['days_min']}" if arm["days_min"] == arm["days_max"] or pd.isna(arm["days_max"]) else f"{arm['days_min']}-{arm['days_max']}"
+        text += f" over {days} days"
+    if pd.notna(arm["interval_weeks"]):
+        text += f" every {arm['interval_weeks']:g} weeks"
+    return text
+
+
+def study_characteristics(base: EvidenceBase, subtype: str | None = None, primary_only: bool = True) -> pd.DataFrame:
+    """Design, size, subtype, regimen, duration and risk of bias per study."""
+    studies = base.tables["studies"]
+    if primary_only:
+        studies = studies[studies["design"].isin(vocab.PRIMARY_STUDY_DESIGNS)]
+    if subtype:
+        studies = studies[studies["subtype"] == subtype]
+    arms = base.tables["arms"]
+    rows = []
+    for _, s in studies.iterrows():
+        ivig = arms[(arms["study_id"] == s["study_id"]) & arms["intervention"].isin(["ivig", "ivig_plus_prednisone"])]
+        regimen = regimen_text(ivig.iloc[0]) if len(ivig) else ""
+        rows.append({
+            "Study": s["acronym"] if isinstance(s["acronym"], str) and s["acronym"] else s["study_id"],
+            "Design": vocab.DESIGN.label(s["design"]),
+            "Blinding": vocab.BLINDING.label(s["blinding"]),
+            "Subtype": vocab.SUBTYPE.label(s["subtype"]),
+            "N": "" if pd.isna(s["n_enrolled"]) else int(s["n_enrolled"]),
+            "IVIG regimen": regimen,
+            "Comparator": s["comparator"] if isinstance(s["comparator"], str) else "",
+            "Duration (weeks)": _fmt_num(s["duration_weeks"]),
+            "Risk of bias": vocab.RISK_OF_BIAS.label(s["risk_of_bias"]),
+            "Why": s["rob_rationale"],
+        })
+    return pd.DataFrame(rows)
+
+
+SOF_COLUMNS = ["Outcome", "Risk with comparator", "Risk with IVIG", "Relative effect (95% CI)",
+               "Participants (studies)", "Certainty", "Comments"]
+
+
+def summary_of_findings(base: EvidenceBase, subtype: str) -> pd.DataFrame:
+    """GRADEpro-style summary of findings for one subtype, with footnotes in Comments."""
+    table = contrasts(base)
+    cert = base.tables["certainty"]
+    cert = cert[cert["subtype"] == subtype].set_index("outcome_domain")
+    rows = []
+    if not table.empty:
+        table = table[(table["subtype"] == subtype) & ~table["harm"]]
+    for _, r in table.iterrows() if not table.empty else []:
+        per_1000_c = 1000 * r["events_control"] / r["total_control"]
+        per_1000_t = 1000 * r["events_ivig"] / r["total_ivig"]
+        level = cert.loc[r["outcome_domain"]] if r["outcome_domain"] in cert.index else None
+        rows.append({
+            "Outcome": f"{r['outcome']}" + (f" (week {int(r['timepoint_weeks'])})" if pd.notna(r["timepoint_weeks"]) else ""),
+            "Risk with comparator": f"{per_1000_c:.0f} per 1000",
+            "Risk with IVIG": f"{per_1000_t:.0f} per 1000",
+            "Relative effect (95% CI)": f"RR {r['rr']:.2f} ({r['rr_low']:.2f} to {r['rr_high']:.2f})" if pd.notna(r["rr"]) else "not estimable",
+            "Participants (studies)": f"{r['total_ivig'] + r['total_control']} (1)",
+            "Certainty": vocab.CERTAINTY.label(level["certainty"]) if level is not None else "not rated",
+            "Comments": level["reasons"] if level is not None else "",
+        })
+    for domain, level in cert.iterrows():
+        if any(row["Outcome"] for row in rows if vocab.OUTCOME_DOMAIN.label(domain) in row["Outcome"]):
+            continue
+        if not table.empty and domain in set(table["outcome_domain"]):
+            continue
+        rows.append({
+            "Outcome": vocab.OUTCOME_DOMAIN.label(domain),
+            "Risk with comparator": "", "Risk with IVIG": "", "Relative effect (95% CI)": "no comparative counts",
+            "Participants (studies)": f"({len(split_ids(level['studies']))})",
+            "Certainty": vocab.CERTAINTY.label(level["certainty"]), "Comments": level["reasons"],
+        })
+    return pd.DataFrame(rows, columns=SOF_COLUMNS)
+
+
+def adverse_event_table(base: EvidenceBase, study_id: str | None = None) -> pd.DataFrame:
+    aes = base.tables["adverse_events"]
+    if study_id:
+        aes = aes[aes["study_id"] == study_id]
+    arms = base.tables["arms"].set_index("arm_id")
+    return pd.DataFrame({
+        "Study": aes["study_id"],
+        "Arm": [arms.at[a, "label"] if isinstance(a, str) and a in arms.index else "" for a in aes["arm_id"]],
+        "Period": aes["period"].fillna(""),
+        "Event": aes["event"],
+        "Patients": aes["patients"].astype("object").where(aes["patients"].notna(), ""),
+        "Episodes": aes["events"].astype("object").where(aes["events"].notna(), ""),
+        "At risk": aes["n_at_risk"].astype("object").where(aes["n_at_risk"].notna(), ""),
+        "Serious": aes["serious"].map({True: "yes", False: "no"}).fillna(""),
+        "Where": aes["locator"],
+    }).reset_index(drop=True)
+
+
+def claims_register(base: EvidenceBase, doc_id: str) -> pd.DataFrame:
+    claims = base.tables["claims"]
+    claims = claims[claims["doc_id"] == doc_id]
+    return pd.DataFrame({
+        "Claim": claims["claim_id"],
+        "Section": claims["section"],
+        "What the document claims (our words)": claims["claim"],
+        "Type": claims["claim_type"].map(vocab.CLAIM_TYPE.label),
+        "Subtype": claims["subtype"].map(vocab.SUBTYPE.label),
+        "Outcome": claims["outcome_domain"].map(vocab.OUTCOME_DOMAIN.label),
+        "Verdict": claims["verdict"].map(vocab.VERDICT.label),
+        "Certainty": claims["certainty"].map(lambda c: vocab.CERTAINTY.label(c) if isinstance(c, str) else ""),
+        "Rationale": claims["rationale"],
+        "Evidence": claims["evidence"].fillna(""),
+    }).reset_index(drop=True)
+
+
+def claim_citations(base: EvidenceBase, evidence: str) -> list[str]:
+    """AMA references behind a claim's evidence ids (results, adverse events or studies)."""
+    res = base.tables["results"].set_index("result_id")
+    aes = base.tables["adverse_events"].set_index("ae_id")
+    reports = base.tables["reports"]
+    keys: list[str] = []
+    for ev in split_ids(evidence):
+        if ev in res.index:
+            keys.append(res.at[ev, "bib_key"])
+        else:
+            study = aes.at[ev, "study_id"] if ev in aes.index else ev
+            rep = reports[reports["study_id"] == study]
+            if len(rep):
+                prim = rep[rep["role"] == "primary"]
+                keys.append((prim if len(prim) else rep).iloc[0]["bib_key"])
+    return [base.bib.ama(k) for k in dict.fromkeys(keys) if k in base.bib]
+
+
+def reference_audit(base: EvidenceBase, doc_id: str) -> pd.DataFrame:
+    refs = base.tables["document_references"]
+    refs = refs[refs["doc_id"] == doc_id]
+    return pd.DataFrame({
+        "#": refs["position"],
+        "As cited": refs["cited_authors"].fillna("") + " (" + refs["cited_year"].astype("object").fillna("").astype(str) + "). " + refs["cited_title"].fillna(""),
+        "Link": refs["cited_link"].fillna(""),
+        "Verified entry": [base.bib.ama(k) if isinstance(k, str) and k in base.bib else "" for k in refs["bib_key"]],
+        "Link points to": refs["link_target"].fillna(""),
+        "Discrepancies": refs["discrepancies"].fillna(""),
+        "Status": refs["status"].map(vocab.REFERENCE_STATUS.label),
+    }).reset_index(drop=True)
+
+
+def to_html(frame: pd.DataFrame) -> str:
+    """Escaped HTML table (never trusts cell text)."""
+    return frame.to_html(index=False, escape=True, na_rep="", classes="evidence-table", border=0)
+
+
+class Table:
+    """A DataFrame with a caption that renders escaped in notebooks."""
+
+    def __init__(self, slug: str, frame: pd.DataFrame, caption: str):
+        self.slug, self.frame, self.caption = slug, frame, caption
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        import html
+
+        return {
+            "text/html": f"<div class='evidence-table-wrap'>{to_html(self.frame)}<p class='caption'>{html.escape(self.caption)}</p></div>",
+            "text/plain": f"Table '{self.slug}': {len(self.frame)} rows x {len(self.frame.columns)} columns. {self.caption}",
+        }
