@@ -17,7 +17,7 @@ build: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/evidence validate
-	$(PY) -m pytest -n 2 --nbval --nbval-sanitize-with notebooks/sanitize.cfg --nbval-current-env
+	$(PY) -m pytest -n 2 --dist loadfile --nbval --nbval-sanitize-with notebooks/sanitize.cfg --nbval-current-env
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks

@@ -8,10 +8,12 @@ PMCID, DOI), else by fuzzy title (rapidfuzz) with first author and year as
 tie-breakers. Every field that disagrees is reported, as in
 data/document_references.csv, so a medical writer sees what to correct.
 
-Status (the `status` vocabulary): `correct` when nothing disagrees; `minor_error`
-for journal, volume, issue or a slightly different title; `wrong` when the first
-author or year is wrong, the title is far off, or the link points to a different
-work; `unverifiable` when no entry of references.bib matches.
+Status (the `status` vocabulary), first that applies: `wrong` when the first author
+or year is wrong, the title is far off, or the link points to a different work;
+`unverifiable` when no entry matches, or the entry matched was itself never verified
+(empty `verified` field) or marks the cited link as unverified; `minor_error` for a
+journal, volume or issue that differs, fields left out, or a title one word off;
+else `correct`. A DOI or PMID the entry does not record is noted, not judged.
 """
 
 from __future__ import annotations
@@ -270,6 +272,19 @@ def _by_title(bib: Bibliography, cited: CitedReference) -> tuple[str, int] | Non
     return (best[1], best[2]) if best else None
 
 
+def _is_abbreviation(short: str, full: str) -> bool:
+    """'N Engl J Med' abbreviates 'New England Journal of Medicine': each word a prefix, in order."""
+    skip = {"of", "the", "and", "in", "for", "on"}
+    short_words = [w for w in _norm(short).split() if w not in skip]
+    full_words = [w for w in _norm(full).split() if w not in skip]
+    return len(short_words) == len(full_words) and all(f.startswith(s) for s, f in zip(short_words, full_words))
+
+
+def same_journal(cited: str, known: str) -> bool:
+    """The same journal, written out in full or in its standard (NLM/AMA) abbreviation."""
+    return title_similarity(cited, known) >= 90 or _is_abbreviation(cited, known) or _is_abbreviation(known, cited)
+
+
 def _field_findings(cited: CitedReference, ref: Reference, similarity: int) -> list[tuple[str, str]]:
     """(severity, message) for each printed field that disagrees with the verified entry."""
     out: list[tuple[str, str]] = []
@@ -280,7 +295,7 @@ def _field_findings(cited: CitedReference, ref: Reference, similarity: int) -> l
     if cited.title and similarity < TITLE_MINOR:
         severity = "wrong" if similarity < TITLE_WITH_AUTHOR_YEAR else "minor"
         out.append((severity, f"title differs (similarity {similarity}%): entry has '{ref.get('title')}'"))
-    if cited.journal and ref.get("journal") and title_similarity(cited.journal, ref.get("journal")) < 90:
+    if cited.journal and ref.get("journal") and not same_journal(cited.journal, ref.get("journal")):
         out.append(("minor", f"journal '{cited.journal}' should be '{ref.get('journal')}'"))
     for printed, name, label in ((cited.volume, "volume", "volume"), (cited.issue, "number", "issue")):
         known = ref.get(name)
@@ -295,7 +310,9 @@ def _field_findings(cited: CitedReference, ref: Reference, similarity: int) -> l
     return out
 
 
-def _link_findings(ids: dict[str, str], by_id: tuple[str, str, str] | None, ref_key: str, bib: Bibliography) -> list[tuple[str, str]]:
+def _link_findings(
+    ids: dict[str, str], by_id: tuple[str, str, str] | None, ref_key: str, bib: Bibliography
+) -> list[tuple[str, str]]:
     """Does the cited link identify the matched entry? Unknown when the entry lacks that identifier."""
     if by_id and by_id[0] != ref_key:
         return [("wrong", f"link ({by_id[2]}) points to {by_id[0]}, not to the cited work {ref_key}")]

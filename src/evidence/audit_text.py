@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,7 +117,8 @@ def _clean_markdown(line: str) -> str:
     line = re.sub(r"(\*\*|__|`)", "", line)
     line = re.sub(r"(?<![\w*])\*(?!\s)([^*]+)(?<!\s)\*(?!\w)", r"\1", line)
     if line.strip().startswith("|"):
-        line = "; ".join(cell.strip() for cell in line.strip().strip("|").split("|") if cell.strip() and not set(cell.strip()) <= set("-: "))
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        line = "; ".join(cell for cell in cells if cell and not set(cell) <= set("-: "))
     return line
 
 
@@ -263,6 +263,10 @@ def _read_docx(path: Path) -> Document:
 def _docx_block(paragraph) -> Block | None:  # noqa: ANN001 - python-docx Paragraph
     """One Word paragraph as a block: 'Heading N' and 'Title' styles are headings."""
     text = " ".join(paragraph.text.replace("\u00a0", " ").split())
+    for link in getattr(paragraph, "hyperlinks", []):
+        url = getattr(link, "url", "") or ""
+        if url.startswith(("http://", "https://")) and url not in text:
+            text = f"{text} {url}"  # the reference audit matches on the link target
     if not text:
         return None
     style = (paragraph.style.name if paragraph.style is not None else "") or ""
@@ -279,8 +283,10 @@ def _docx_block(paragraph) -> Block | None:  # noqa: ANN001 - python-docx Paragr
 
 # ------------------------------------------------------------------------- sections
 
-REFERENCE_HEADING_RE = re.compile(r"^\W*(references?|bibliography|sources|works cited|citations|literature cited|further reading)\b", re.I)
-SERVICE_HEADING_RE = re.compile(r"\b(disclaimer|contact us|about us|privacy|terms of (use|service)|copyright|related (posts|articles)|share this)\b", re.I)
+REFERENCE_HEADING_RE = re.compile(
+    r"^\W*(references?|bibliography|sources|works cited|citations|literature cited|further reading)\b", re.I)
+SERVICE_HEADING_RE = re.compile(
+    r"\b(disclaimer|contact us|about us|privacy|terms of (use|service)|copyright|related (posts|articles)|share this)\b", re.I)
 
 
 @dataclass
@@ -324,8 +330,8 @@ _SUBTYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("jdm", re.compile(r"\bjuvenile\b|\bJDM\b|\bchild(?:ren|hood)?\b|\bp(?:a)?ediatric|\bteens?\b|\badolescen", re.I)),
     ("ibm", re.compile(r"inclusion[\s-]+body\s+myositis|\bs?IBM\b", re.I)),
     ("imnm", re.compile(r"necroti[sz]ing|\bIMNM\b|\bNAM\b", re.I)),
-    ("dm", re.compile(r"dermatomyositis|\bDM\b")),
-    ("pm", re.compile(r"polymyositis|\bPM\b")),
+    ("dm", re.compile(r"(?i:dermatomyositis)|\bDM\b")),
+    ("pm", re.compile(r"(?i:polymyositis)|\bPM\b")),
 ]
 
 
@@ -343,19 +349,32 @@ def named_subtype(text: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+_DISEASE_RE = re.compile(r"myosit|myopath", re.I)
+
+
 def document_subtype(doc: Document, sections: list[Section]) -> str:
-    """The subtype the title (or one of the first three headings) names, else 'myositis'."""
-    candidates = [doc.title] + [s.title for s in sections if s.title][:3]
-    for text in candidates:
-        code = named_subtype(text or "")
-        if code:
-            return code
+    """The subtype the title names, else 'myositis'.
+
+    The title is the file's own title (HTML <title>, Word core title) or else the
+    first heading that names the disease at all: a page may open with a banner or an
+    image caption ('IV drip') before its real title.
+    """
+    for text in [doc.title] + [s.title for s in sections if s.title]:
+        if text and (_DISEASE_RE.search(text) or mentioned_subtypes(text)):
+            return named_subtype(text) or "myositis"
     return "myositis"
 
 
+_EMPHASIS_RE = re.compile(r"\b(?:especially|particularly|in particular|notably)\b[^.;:\u2014]*", re.I)
+
+
 def tag_subtype(sentence: str, section_subtype: str | None, default: str) -> str:
-    """Subtype of one sentence: what it names, else its section's, else the document's."""
-    found = mentioned_subtypes(sentence)
+    """Subtype of one sentence: what it names, else its section's, else the document's.
+
+    A subtype named only for emphasis ("helps many patients, especially those with
+    dermatomyositis") does not narrow the claim, which is about the patients in general.
+    """
+    found = mentioned_subtypes(_EMPHASIS_RE.sub("", sentence))
     if len(found) == 1:
         return found[0]
     if len(found) > 1:
@@ -363,31 +382,46 @@ def tag_subtype(sentence: str, section_subtype: str | None, default: str) -> str
     return section_subtype or default
 
 
+def _any(*alternatives: str, ignore_case: bool = True) -> re.Pattern[str]:
+    """One regex matching any of the alternatives (kept one per line so a reviewer can read them)."""
+    return re.compile("|".join(alternatives), re.I if ignore_case else 0)
+
+
 # Order breaks ties: the more specific domain comes first.
 DOMAIN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("regulatory", re.compile(r"\bFDA\b|\bEMA\b|\bapprov(?:al|ed|es)\b|\bindicat(?:ed|ion)\b|\blicen[cs]ed\b|\boff[- ]label\b", re.I)),
-    ("dosing", re.compile(
-        r"\d\s*(?:g|grams?|mg)\s*(?:/|per)\s*(?:kg|kilo)|\bdos(?:e|es|ing|age)\b|\bevery\s+(?:\d+|other)\b|\bonce a month\b|\bmonthly\b"
-        r"|\bconsecutive days\b|\bmaintenance\b|\binfusion (?:rate|schedule)|\bloading\b", re.I)),
-    ("safety", re.compile(
-        r"headache|meningitis|kidney|\brenal\b|thrombo|\bclots?\b|side[- ]effects?|adverse|\breactions?\b|\bfever\b|chills|nausea"
-        r"|anaphyla|allerg|hives|hemoly|haemoly|\bstroke\b|tolerat|\bsafe(?:ly|ty)?\b|\brisks?\b|\bcomplications?\b", re.I)),
-    ("time_to_response", re.compile(
-        r"\b(?:within|after|in)\s+(?:just\s+)?(?:a few|several|\d+(?:\s*(?:-|to)\s*\d+)?)\s+(?:days|weeks|months)\b"
-        r"|\b(?:weeks|months) (?:to|before) (?:improve|respond|see|notice|work)|\bquickly\b|\bsooner\b|\bfaster\b|\btimeline\b", re.I)),
-    ("enzymes", re.compile(r"\bCK\b|creatine (?:phospho)?kinase|aldolase|\benzymes?\b", re.I)),
-    ("swallowing", re.compile(r"swallow|dysphagia", re.I)),
-    ("skin", re.compile(r"\brash(?:es)?\b|\bskin\b|cutaneous|\bCDASI\b|\bGottron|heliotrope", re.I)),
-    ("lung", re.compile(r"\blungs?\b|\bILD\b|interstitial|pulmonary", re.I)),
-    ("steroid_sparing", re.compile(r"steroid|prednison|glucocorticoid", re.I)),
-    ("strength", re.compile(r"strength|\bweak(?:ness)?\b|\bstronger\b|\bMMT", re.I)),
-    ("product", re.compile(
-        r"gamunex|privigen|octagam|gammagard|panzyga|hizentra|flebogamma|gammaked|bivigam|asceniv|gammaplex|sucrose|\bbrands?\b", re.I)),
-    ("mechanism", re.compile(r"antibod|immune system|cytokine|receptor|\bT[- ]cells?\b|\bimmune cells\b|complement|\bFc\b", re.I)),
-    ("epidemiology", re.compile(
-        r"\bage[sd]?\b|years old|\bwomen\b|\bmen\b|\badults\b|\brare\b|diagnos|prevalen|\bincidence\b|autoimmune|\bcause[sd]?\b|\btargets?\b", re.I)),
-    ("function_qol", re.compile(r"quality of life|daily (?:life|activities|tasks)|mobility|\bfunction|independen|endurance|stamina|stairs", re.I)),
-    ("composite", re.compile(r"\bTIS\b|total improvement score|response rate|responders?|\bremission\b", re.I)),
+    ("regulatory", _any(
+        r"\bFDA\b", r"\bEMA\b", r"\bapprov(?:al|ed|es)\b", r"\bindicat(?:ed|ion)\b", r"\blicen[cs]ed\b", r"\boff[- ]label\b")),
+    ("dosing", _any(
+        r"\d\s*(?:g|grams?|mg)\s*(?:/|per)\s*(?:kg|kilo)", r"\bdos(?:e|es|ing|age)\b", r"\bevery\s+(?:\d+|other)\b",
+        r"\bonce a month\b", r"\bmonthly\b", r"\bconsecutive days\b", r"\bmaintenance\b", r"\binfusion (?:rate|schedule)",
+        r"\bloading\b")),
+    ("safety", _any(
+        r"headache", r"meningitis", r"kidney", r"\brenal\b", r"thrombo", r"\bclots?\b", r"side[- ]effects?", r"adverse",
+        r"\breactions?\b", r"chest pain", r"\bbreath", r"hydrat", r"\bhives\b", r"allerg", r"\bfever\b", r"chills", r"nausea", r"anaphyla", r"allerg", r"hives", r"ha?emoly", r"\bstroke\b",
+        r"tolerat", r"\bsafe(?:ly|ty)?\b", r"\brisks?\b", r"\bcomplications?\b")),
+    ("time_to_response", _any(
+        r"\b(?:within|after|in)\s+(?:just\s+)?(?:a few|several|\d+(?:\s*(?:-|to)\s*\d+)?)\s+(?:days|weeks|months)\b",
+        r"\b(?:weeks|months) (?:to|before) (?:improve|respond|see|notice|work)", r"\bquickly\b", r"\bsooner\b",
+        r"\bfaster\b", r"\btimeline\b")),
+    ("enzymes", _any(r"\bCK\b", r"creatine (?:phospho)?kinase", r"aldolase", r"\benzymes?\b")),
+    ("swallowing", _any(r"swallow", r"dysphagia")),
+    ("skin", _any(r"\brash(?:es)?\b", r"\bskin\b", r"cutaneous", r"\bCDASI\b", r"\bGottron", r"heliotrope")),
+    ("lung", _any(r"\blungs?\b", r"\bILD\b", r"interstitial", r"pulmonary")),
+    ("steroid_sparing", _any(r"steroid", r"prednison", r"glucocorticoid")),
+    ("strength", _any(r"strength", r"\bweak(?:ness)?\b", r"\bstronger\b", r"\bMMT")),
+    ("product", _any(
+        r"gamunex", r"privigen", r"octagam", r"gammagard", r"panzyga", r"hizentra", r"flebogamma", r"gammaked",
+        r"bivigam", r"asceniv", r"gammaplex", r"sucrose", r"\bbrands?\b")),
+    ("mechanism", _any(
+        r"antibod", r"immune system", r"cytokine", r"receptor", r"\bT[- ]cells?\b", r"\bimmune cells\b", r"complement",
+        r"\bFc\b")),
+    ("epidemiology", _any(
+        r"\bage[sd]?\b", r"years old", r"\bwomen\b", r"\bmen\b", r"\badults\b", r"\brare\b", r"diagnos", r"prevalen",
+        r"\bincidence\b", r"autoimmune", r"\bcause[sd]?\b", r"\btargets?\b")),
+    ("function_qol", _any(
+        r"quality of life", r"daily (?:life|activities|tasks)", r"mobility", r"\bfunction", r"independen", r"endurance",
+        r"stamina", r"stairs")),
+    ("composite", _any(r"\bTIS\b", r"total improvement score", r"response rate", r"responders?", r"\bremission\b")),
 ]
 DEFAULT_DOMAIN = "composite"  # an efficacy statement that names no outcome: overall response
 
@@ -403,24 +437,44 @@ def tag_domain(sentence: str) -> str:
 
 # ------------------------------------------------------------------------ filtering
 
-_CHECKABLE_RE = re.compile(
-    r"\d|%|\bimprov|\beffect(?:ive|iveness)?\b|\befficacy\b|\bbenefit|\brespon[ds]|\bremission|\breduc|\brelie|\brestor|\bproven\b"
-    r"|\bevidence\b|\btrials?\b|\bstud(?:y|ies)\b|\bresearch\b|\bFDA\b|\bapprov|\blabel\b|\brecommend|\bfirst[- ]line\b|\bguideline"
-    r"|\brisks?\b|side[- ]effects?|\badverse\b|\brare\b|\bcommon\b|\buncommon\b|\bheadache|\bmeningitis|\bkidney|\brenal\b|thrombo"
-    r"|\bclots?\b|\bfever\b|\bfatigue\b|\bdos(?:e|es|ing|age)\b|\binfusions?\b|\bstrength|\bweak|\bstronger\b|\brash|\bskin\b"
-    r"|swallow|dysphagia|\bCK\b|creatine kinase|aldolase|\benzyme|steroid|immunosuppress|\blungs?\b|interstitial|antibod|immune"
-    r"|cytokine|receptor|inflamm|\bweeks?\b|\bmonths?\b|\bdays?\b|\bhours?\b|\byears?\b|\bwomen\b|\bchildren\b|\badults\b|\bage\b"
-    r"|\bsafe|\btolerat|\breactions?\b|\bmonitor|myositis|myopath|\bmuscles?\b|gamunex|privigen|octagam|gammagard|\bIgA\b|\bIgG\b",
-    re.I,
+_CHECKABLE_RE = _any(
+    r"\d", "%",
+    # efficacy and evidence
+    r"\bimprov", r"\beffect(?:ive|iveness)?\b", r"\befficacy\b", r"\bbenefit", r"\brespon[ds]", r"\bremission", r"\breduc",
+    r"\brelie", r"\brestor", r"\bproven\b", r"\bevidence\b", r"\btrials?\b", r"\bstud(?:y|ies)\b", r"\bresearch\b",
+    r"\brecommend", r"\bfirst[- ]line\b", r"\bguideline",
+    # regulatory
+    r"\bFDA\b", r"\bapprov", r"\blabel\b",
+    # the treatment itself and its course
+    r"\bIVIG\b", r"immunoglobulin", r"\bpromising\b", r"\btreatable\b", r"\bresolv", r"\bgradual", r"\bprogress", r"\bresults?\b",
+    # safety
+    r"\brisks?\b", r"side[- ]effects?", r"\badverse\b", r"\brare\b", r"\bcommon\b", r"\buncommon\b", r"\bheadache",
+    r"\bmeningitis", r"\bkidney", r"\brenal\b", r"thrombo", r"\bclots?\b", r"\bfever\b", r"\bfatigue\b", r"\bsafe", r"\btolerat",
+    r"\breactions?\b", r"chest pain", r"\bbreath", r"hydrat", r"\bhives\b", r"allerg",
+    # dosing
+    r"\bdos(?:e|es|ing|age)\b", r"\binfusions?\b", r"\bmonitor",
+    # outcomes and disease
+    r"\bstrength", r"\bweak", r"\bstronger\b", r"\brash", r"\bskin\b", r"swallow", r"dysphagia", r"\bCK\b", r"creatine kinase",
+    r"aldolase", r"\benzyme", r"steroid", r"immunosuppress", r"\blungs?\b", r"interstitial", r"antibod", r"immune", r"cytokine",
+    r"receptor", r"inflamm", r"myositis", r"myopath", r"\bmuscles?\b", r"daily (?:life|activities|tasks)", r"\bstairs\b",
+    # time spans and people
+    r"\bweeks?\b", r"\bmonths?\b", r"\bdays?\b", r"\bhours?\b", r"\byears?\b", r"\bwomen\b", r"\bchildren\b", r"\badults\b",
+    r"\bage\b",
+    # products
+    r"gamunex", r"privigen", r"octagam", r"gammagard", r"\bIgA\b", r"\bIgG\b",
 )
-_SERVICE_RE = re.compile(
-    r"california specialty pharmacy|\bCSP\b|\bacelpa\b|\bour (?:team|pharmacy|nurses?|staff|services?|infusion|care team|patients"
-    r"|specialists?|pharmacists?|company|experts?)\b|\bwe(?:['\u2019]re| are| work| offer| provide| understand| make| help| can| also"
-    r"| will| have| know)\b|\binsurance\b|\bco-?pays?\b|\bcoverage\b|\bcontact us\b|\breach out\b|\bcall us\b|\bdisclaimer\b"
-    r"|informational purposes|not intended to serve as medical advice|hold harmless|\u00a9|\(c\)\s*\d{4}|\bcopyright\b"
-    r"|all rights reserved|\blearn more\b|privacy policy|terms of use|\bsubscribe\b|newsletter|follow us|click here"
-    r"|\bhere for you\b|(?:\+?1[-. ]?)?\(?\b\d{3}\)?[-. ]\d{3}[-. ]\d{4}\b|\b8\d{2}\d{7}\b",
-    re.I,
+_SERVICE_RE = _any(
+    # the pharmacy and its team
+    r"california specialty pharmacy", r"\bCSP\b", r"\bacelpa\b",
+    r"\bour (?:team|pharmacy|nurses?|staff|services?|infusion|care team|patients|specialists?|pharmacists?|company|experts?)\b",
+    r"\bwe(?:['\u2019]re| are| work| offer| provide| understand| make| help| can| also| will| have| know)\b", r"\bhere for you\b",
+    # money and contact
+    r"\binsurance\b", r"\bco-?pays?\b", r"\bcoverage\b", r"\bcontact us\b", r"\breach out\b", r"\bcall us\b",
+    r"(?:\+?1[-. ]?)?\(?\b\d{3}\)?[-. ]\d{3}[-. ]\d{4}\b", r"\b8\d{9}\b",
+    # legal and web furniture
+    r"\bdisclaimer\b", r"informational purposes", r"not intended to serve as medical advice", r"hold harmless", "\u00a9",
+    r"\(c\)\s*\d{4}", r"\bcopyright\b", r"all rights reserved", r"\blearn more\b", r"privacy policy", r"terms of use",
+    r"\bsubscribe\b", r"newsletter", r"follow us", r"click here",
 )
 
 
@@ -494,6 +548,8 @@ def candidates(doc: Document) -> tuple[list[Candidate], list[Section], str]:
             continue
         for text in _merge_short_bullets(section.blocks):
             for sentence in sentences(text):
+                if not re.search(r"[A-Za-z]{2}", sentence):
+                    continue  # a stray fragment such as a lone "."
                 if section.is_service or is_service(sentence):
                     status = "service"
                 elif is_checkable(sentence):
@@ -504,7 +560,3 @@ def candidates(doc: Document) -> tuple[list[Candidate], list[Section], str]:
                 out.append(Candidate(section.title, sentence, subtype, tag_domain(sentence), status))
     return out, sections, default
 
-
-def subtype_counts(items: list[Candidate]) -> Counter[str]:
-    """How many kept statements per subtype, for the summary."""
-    return Counter(c.subtype for c in items if c.status == "kept")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,18 +40,15 @@ REQUIRED_FIELDS = {
     "incollection": ("author", "title", "booktitle", "year"),
 }
 
-_LATEX = [
-    (r"\&", "&"), (r"--", "\u2013"), ("{", ""), ("}", ""), (r"\'e", "é"), (r"\"u", "ü"),
-    (r"\"o", "ö"), (r"\"a", "ä"), (r"\'a", "á"), (r"\'i", "í"), (r"\`e", "è"), (r"\^o", "ô"),
-]
+_ACCENTS = {"'": "\u0301", '"': "\u0308", "`": "\u0300", "^": "\u0302", "~": "\u0303", "H": "\u030b", "c": "\u0327", "v": "\u030c"}
+_ACCENT_RE = re.compile(r"\\(['\"`^~Hcv])\s*\{?\\?([A-Za-z])\}?")
 
 
 def plain(text: str) -> str:
-    """A display copy of a BibTeX value with braces and common LaTeX escapes removed."""
-    out = text
-    for latex, char in _LATEX:
-        out = out.replace(latex, char)
-    return re.sub(r"\s+", " ", out).strip()
+    """A display copy of a BibTeX value: LaTeX accents decoded, braces and escapes removed."""
+    out = _ACCENT_RE.sub(lambda m: m.group(2) + _ACCENTS[m.group(1)], text)
+    out = out.replace(r"\&", "&").replace("--", "\u2013").replace("{", "").replace("}", "")
+    return unicodedata.normalize("NFC", re.sub(r"\s+", " ", out).strip())
 
 
 @dataclass
@@ -91,9 +89,9 @@ def _ama_author(name: str) -> str:
 
 def format_ama(ref: Reference) -> str:
     """An AMA (11th ed.) style citation string for one reference."""
-    authors = ref.authors
-    if len(authors) > 6:
-        names = ", ".join(_ama_author(a) for a in authors[:3]) + ", et al"
+    authors = [a for a in ref.authors if a.lower() != "others"]
+    if len(authors) > 6 or (authors and len(authors) < len(ref.authors)):
+        names = ", ".join(_ama_author(a) for a in authors[:3]) + ", et al"  # AMA: 3 then et al; 'others' means a truncated list
     else:
         names = ", ".join(_ama_author(a) for a in authors)
     title = ref.get("title").rstrip(".")
@@ -110,7 +108,7 @@ def format_ama(ref: Reference) -> str:
             if ref.get("number"):
                 source += f"({ref.get('number')})"
         if ref.get("pages"):
-            source += f":{ref.get('pages').replace('--', '-')}"
+            source += ":" + ref.get("pages").replace("\u2013", "-")
         parts.append(source + ".")
     else:
         publisher = ref.get("organization") or ref.get("publisher")

@@ -56,10 +56,10 @@ class Session:
         self.cite(*getattr(item, "sources", []))
         return item
 
-    def references(self) -> "_References":
+    def references(self) -> _References:
         return _References([self.base.bib.ama(k) for k in self.cited])
 
-    def footer(self) -> "_References":
+    def footer(self) -> _References:
         return _References(
             [self.base.bib.ama(k) for k in self.cited],
             note=f"Data fingerprint {data_fingerprint(self.base.root)}; "

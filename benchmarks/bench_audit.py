@@ -1,0 +1,186 @@
+"""Benchmark of `evidence audit` against the hand-made claims register (plain script, not a test).
+
+For the two seed documents registered in data/documents.csv it measures:
+
+- recall: share of registered claims (data/claims.csv) whose sentence the audit keeps;
+- precision: share of kept statements that carry a registered claim;
+- subtype: share of matched statements tagged with the claim's subtype;
+- which discrepancies of data/document_references.csv the reference check finds;
+- time to audit a 10,000-word document (the seeds repeated).
+
+A claim is written in the reviewer's own words, so it is matched to a kept statement of
+the same section (claims.csv has a `section` column, and sections come from the same
+headings) by word overlap after stemming and synonym folding; across the whole document
+only when its section is not found.
+
+Run: .venv/bin/python benchmarks/bench_audit.py [--seeds /work/shared/seeds]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+from rapidfuzz import fuzz
+
+from evidence.audit import AuditResult, Statement, _cached_evidence, audit_document, load_evidence, tokens, write_outputs
+from evidence.data import find_root
+
+TARGETS = {"recall": 0.90, "precision": 0.70, "subtype": 0.90, "seconds": 2.0}
+MATCH_THRESHOLD = 55  # token-set similarity (0-100) of stemmed words, claim vs sentence
+WORDS = 10_000
+
+
+def similarity(claim: str, sentence: str) -> float:
+    """Word-overlap similarity that tolerates paraphrase: stems and synonyms, order ignored."""
+    return fuzz.token_set_ratio(" ".join(sorted(set(tokens(claim)))), " ".join(sorted(set(tokens(sentence)))))
+
+
+def _same_section(a: str, b: str) -> bool:
+    return fuzz.ratio(a.lower().strip(" :"), b.lower().strip(" :")) >= 90
+
+
+def _pairs(claims: pd.DataFrame, statements: list[Statement]) -> dict[tuple[str, int], float]:
+    """Similarity of every (claim, statement) pair in the same section (whole document if the section is unknown)."""
+    pairs: dict[tuple[str, int], float] = {}
+    for claim in claims.itertuples():
+        pool = [i for i, s in enumerate(statements) if _same_section(s.section, str(claim.section))] or range(len(statements))
+        for i in pool:
+            pairs[(claim.claim_id, i)] = similarity(str(claim.claim), statements[i].sentence)
+    return pairs
+
+
+def claim_figures(result: AuditResult, claims: pd.DataFrame, threshold: float = MATCH_THRESHOLD) -> dict[str, object]:
+    """Recall, precision and subtype agreement of one audit against its registered claims.
+
+    A claim and a kept statement correspond when they share a section and their similarity
+    reaches the threshold. Recall: claims with a corresponding statement. Precision:
+    statements with a corresponding claim (a claim may merge two sentences, a sentence may
+    hold two claims). Subtype: the claim's best corresponding statement has its subtype.
+    """
+    statements = result.statements
+    pairs = _pairs(claims, statements)
+    subtype_of = dict(zip(claims["claim_id"], claims["subtype"]))
+    best: dict[str, tuple[float, int]] = {}
+    for (cid, i), score in pairs.items():
+        if score >= threshold and score > best.get(cid, (-1.0, -1))[0]:
+            best[cid] = (score, i)
+    used = {i for (_, i), score in pairs.items() if score >= threshold}
+    subtype_ok = sum(1 for cid, (_, i) in best.items() if statements[i].subtype == subtype_of[cid])
+    return {
+        "claims": len(claims), "kept": len(statements), "matched": len(best), "used": len(used), "subtype_ok": subtype_ok,
+        "missed": [cid for cid in claims["claim_id"] if cid not in best],
+    }
+
+
+def reference_figures(result: AuditResult, registered: pd.DataFrame) -> list[str]:
+    """One line per registered reference: its status and discrepancies beside what the audit found."""
+    lines = []
+    found = {row["position"]: row for row in result.reference_rows()}
+    for ref in registered.sort_values("position").itertuples():
+        ours = found.get(int(ref.position))
+        if ours is None:
+            lines.append(f"  #{ref.position} registered {ref.status}: not found by the audit")
+            continue
+        same = "same status" if ours["status"] == ref.status else f"status {ours['status']} vs registered {ref.status}"
+        key = "same entry" if ours["bib_key"] == ref.bib_key else f"entry {ours['bib_key'] or '-'} vs {ref.bib_key}"
+        lines.append(f"  #{ref.position} {key}, {same}")
+        lines.append(f"      registered: {ref.discrepancies}")
+        lines.append(f"      audit:      {ours['discrepancies'] or '(none)'}")
+    return lines
+
+
+def timing(seeds: list[Path], root: Path) -> tuple[int, float, float]:
+    """(words, seconds for audit + writing with the evidence already loaded, seconds cold)."""
+    text = "\n\n".join(p.read_text(encoding="utf-8") for p in seeds)
+    per_copy = len(text.split())
+    copies = -(-WORDS // per_copy)
+    with tempfile.TemporaryDirectory() as tmp:
+        big = Path(tmp) / "long-document.txt"
+        big.write_text("\n\n".join([text] * copies), encoding="utf-8")
+        words = len(big.read_text(encoding="utf-8").split())
+        _cached_evidence.cache_clear()
+        start = time.perf_counter()
+        evidence = load_evidence(root)
+        result = audit_document(big, root, evidence)
+        write_outputs(result, Path(tmp) / "out-cold")
+        cold = time.perf_counter() - start
+        start = time.perf_counter()
+        result = audit_document(big, root, evidence)
+        write_outputs(result, Path(tmp) / "out-warm")
+        warm = time.perf_counter() - start
+    return words, warm, cold
+
+
+def _pct(value: float) -> str:
+    return "n/a" if value != value else f"{100 * value:.0f}%"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", default="/work/shared/seeds", help="folder holding the seed documents")
+    parser.add_argument("--root", default=None, help="project folder (default: found from here)")
+    args = parser.parse_args(argv)
+    root = Path(args.root).resolve() if args.root else find_root(Path(__file__).resolve().parent)
+    seeds = Path(args.seeds)
+    evidence = load_evidence(root)
+    data = root / "data"
+    documents = pd.read_csv(data / "documents.csv")
+    claims = pd.read_csv(data / "claims.csv") if (data / "claims.csv").exists() else pd.DataFrame()
+    refs = pd.read_csv(data / "document_references.csv") if (data / "document_references.csv").exists() else pd.DataFrame()
+    totals = {"claims": 0, "matched": 0, "kept": 0, "used": 0, "subtype_ok": 0}
+    sensitivity: dict[int, list[int]] = {t: [0, 0] for t in (45, 55, 65)}
+    paths = []
+    for doc in documents.itertuples():
+        path = seeds / str(doc.seed_file)
+        if not path.exists():
+            print(f"{doc.doc_id}: seed {path} not found, skipped")
+            continue
+        paths.append(path)
+        result = audit_document(path, root, evidence)
+        print(f"== {doc.doc_id} ({path.name})")
+        for label, value in result.summary():
+            print(f"  {label:28} {value}")
+        own = claims[claims["doc_id"] == doc.doc_id] if len(claims) else claims
+        if len(own):
+            f = claim_figures(result, own)
+            print(f"  claims registered {f['claims']}, statements kept {f['kept']}")
+            print(f"  recall {_pct(f['matched'] / f['claims'])}  precision {_pct(f['used'] / max(f['kept'], 1))}  "
+                  f"subtype {_pct(f['subtype_ok'] / max(f['matched'], 1))}")
+            print(f"  claims not matched: {', '.join(f['missed']) or '-'}")
+            for key in totals:
+                totals[key] += f[key]
+            for t in sensitivity:
+                g = claim_figures(result, own, t)
+                sensitivity[t][0] += g["matched"]
+                sensitivity[t][1] += g["used"]
+        else:
+            print("  data/claims.csv has no claims for this document yet")
+        own_refs = refs[refs["doc_id"] == doc.doc_id] if len(refs) else refs
+        if len(own_refs):
+            print("  references (registered vs audit):")
+            print("\n".join(reference_figures(result, own_refs)))
+    if not paths:
+        print("no seed documents found", file=sys.stderr)
+        return 1
+    words, warm, cold = timing(paths, root)
+    print("== overall (target)")
+    if totals["claims"]:
+        recall = totals["matched"] / totals["claims"]
+        precision = totals["used"] / totals["kept"] if totals["kept"] else float("nan")
+        subtype = totals["subtype_ok"] / totals["matched"] if totals["matched"] else float("nan")
+        print(f"  claims kept (recall)      {_pct(recall):>5}  (>= {_pct(TARGETS['recall'])})")
+        print(f"  kept that are claims      {_pct(precision):>5}  (>= {_pct(TARGETS['precision'])})")
+        print(f"  right subtype             {_pct(subtype):>5}  (>= {_pct(TARGETS['subtype'])})")
+        shown = ", ".join(f"{t}: {_pct(m / totals['claims'])}/{_pct(u / max(totals['kept'], 1))}" for t, (m, u) in sensitivity.items())
+        print(f"  recall/precision at other similarity thresholds ({MATCH_THRESHOLD} used): {shown}")
+    print(f"  {words}-word document       {warm:.2f} s with evidence loaded, {cold:.2f} s cold  (< {TARGETS['seconds']:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
