@@ -304,7 +304,7 @@ def dosing_schedule(base: EvidenceBase, weeks: int = 12) -> Figure:
     for _, d in base.tables["document_regimens"].iterrows():
         if pd.isna(d["interval_weeks_min"]) and pd.isna(d["days_min"]):
             continue
-        regimens.append((f"{docs.at[d['doc_id'], 'title']} ({d['phase']})", "Document under audit", d["dose_g_per_kg"],
+        regimens.append((f"{docs.at[d['doc_id'], 'title']} ({d['phase'].replace('_', ' ')}, {d['claim_id']})", "Document under audit", d["dose_g_per_kg"],
                          d["days_min"], d["days_max"], d["interval_weeks_min"], d["interval_weeks_max"]))
     rows = []
     for label, kind, dose, dmin, dmax, imin, imax in regimens:
