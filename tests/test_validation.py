@@ -52,34 +52,21 @@ def expect_problem(root: Path, *fragments: str) -> str:
     return proc.stderr
 
 
-def test_wrong_type(project):
-    edit_cell(project, "results", 1, "events", "thirty-seven")
-    expect_problem(project, "data/results.csv, row 1", "field 'events'", "not a whole number")
-
-
-def test_negative_count(project):
-    edit_cell(project, "arms", 2, "n", "-3")
-    expect_problem(project, "data/arms.csv, row 2", "field 'n'", "below the minimum")
-
-
-def test_events_above_denominator(project):
-    edit_cell(project, "results", 1, "events", "99")
-    expect_problem(project, "data/results.csv, row 1", "exceed total")
-
-
-def test_dangling_foreign_key(project):
-    edit_cell(project, "results", 3, "study_id", "no_such_study")
-    expect_problem(project, "data/results.csv, row 3", "field 'study_id'", "does not exist in data/studies.csv")
-
-
-def test_unknown_bib_key(project):
-    edit_cell(project, "reports", 1, "bib_key", "nobody2099nothing")
-    expect_problem(project, "data/reports.csv, row 1", "bib key 'nobody2099nothing' is not in references.bib")
-
-
-def test_enum_violation(project):
-    edit_cell(project, "studies", 1, "design", "anecdote")
-    expect_problem(project, "data/studies.csv, row 1", "field 'design'", "not one of")
+@pytest.mark.parametrize(
+    "table,row,field,value,fragments",
+    [
+        ("results", 1, "events", "thirty-seven", ("data/results.csv, row 1", "field 'events'", "not a whole number")),
+        ("arms", 2, "n", "-3", ("data/arms.csv, row 2", "field 'n'", "below the minimum")),
+        ("results", 1, "events", "99", ("data/results.csv, row 1", "exceed total")),
+        ("results", 3, "study_id", "no_such_study", ("data/results.csv, row 3", "field 'study_id'", "does not exist in data/studies.csv")),
+        ("reports", 1, "bib_key", "nobody2099nothing", ("data/reports.csv, row 1", "bib key 'nobody2099nothing' is not in references.bib")),
+        ("studies", 1, "design", "anecdote", ("data/studies.csv, row 1", "field 'design'", "not one of")),
+    ],
+    ids=["wrong_type", "negative_count", "events_above_denominator", "dangling_foreign_key", "unknown_bib_key", "enum_violation"],
+)
+def test_bad_cell(project, table, row, field, value, fragments):
+    edit_cell(project, table, row, field, value)
+    expect_problem(project, *fragments)
 
 
 def test_empty_table(project):

@@ -8,7 +8,6 @@ Colours come from `vocab` (Okabe-Ito, colour-blind-safe); sizes are set for slid
 from __future__ import annotations
 
 import html
-import math
 from dataclasses import dataclass, field
 
 import altair as alt
@@ -16,7 +15,7 @@ import pandas as pd
 
 from . import vocab
 from .comparisons import contrasts, pooled_groups
-from .data import EvidenceBase, split_ids
+from .data import EvidenceBase
 
 FONT = "DejaVu Sans"
 WIDTH = 640
@@ -219,6 +218,18 @@ def forest_plot(base: EvidenceBase, subtype: str | None = None, harm: bool = Fal
     return Figure(slug, chart, caption, keys, len(frame))
 
 
+def _grouped_bars(frame: pd.DataFrame, title: str, subtitle: str, x: alt.X, colour: alt.Color,
+                  tooltip: list[alt.Tooltip], width: int, label_limit: int, step: int, description: str) -> alt.Chart:
+    """Horizontal bars, one row per study or event, one offset bar per arm."""
+    return (
+        alt.Chart(frame, title=alt.Title(title, subtitle=subtitle))
+        .mark_bar()
+        .encode(y=alt.Y("row:N", title=None, axis=alt.Axis(labelLimit=label_limit)), yOffset=alt.YOffset("arm:N"),
+                x=x, color=colour, tooltip=tooltip)
+        .properties(width=width, height=alt.Step(step), description=description)
+    )
+
+
 def response_rates(base: EvidenceBase, subtype: str | None = None) -> Figure:
     """Share of patients responding, by arm, for each study reporting responders."""
     res = base.tables["results"].merge(base.tables["studies"][["study_id", "subtype"]], on="study_id")
@@ -238,20 +249,15 @@ def response_rates(base: EvidenceBase, subtype: str | None = None) -> Figure:
         "counts": res["events"].astype(int).astype(str) + "/" + res["total"].astype(int).astype(str),
     })
     frame["row"] = frame["study"] + ": " + frame["outcome"]
-    chart = (
-        alt.Chart(frame, title=alt.Title(f"Responders by arm{': ' + vocab.SUBTYPE.label(subtype) if subtype else ''}",
-                                         subtitle="Percent of the arm meeting each study's own response definition"))
-        .mark_bar()
-        .encode(
-            y=alt.Y("row:N", title=None, axis=alt.Axis(labelLimit=520)),
-            yOffset=alt.YOffset("arm:N"),
-            x=alt.X("percent:Q", title="Patients responding (%)", scale=alt.Scale(domain=[0, 100])),
-            color=alt.Color("arm:N", title="Arm", scale=alt.Scale(domain=["IVIG", "Comparator"],
-                            range=[vocab.OKABE_ITO["blue"], vocab.OKABE_ITO["orange"]])),
-            tooltip=[alt.Tooltip("row:N", title="Study and outcome"), alt.Tooltip("arm_label:N", title="Arm"),
-                     alt.Tooltip("counts:N", title="Responders"), alt.Tooltip("percent:Q", title="%")],
-        )
-        .properties(width=WIDTH - 120, height=alt.Step(18), description="Bar chart of responder percentages by arm")
+    chart = _grouped_bars(
+        frame,
+        f"Responders by arm{': ' + vocab.SUBTYPE.label(subtype) if subtype else ''}",
+        "Percent of the arm meeting each study's own response definition",
+        alt.X("percent:Q", title="Patients responding (%)", scale=alt.Scale(domain=[0, 100])),
+        alt.Color("arm:N", title="Arm", scale=alt.Scale(domain=["IVIG", "Comparator"], range=[vocab.OKABE_ITO["blue"], vocab.OKABE_ITO["orange"]])),
+        [alt.Tooltip("row:N", title="Study and outcome"), alt.Tooltip("arm_label:N", title="Arm"),
+         alt.Tooltip("counts:N", title="Responders"), alt.Tooltip("percent:Q", title="%")],
+        WIDTH - 120, 520, 18, "Bar chart of responder percentages by arm",
     )
     caption = _sources_caption(base, res["bib_key"].tolist(), "Definitions of response differ between studies; compare arms within a study, not across studies.")
     return Figure(f"response-rates-{subtype or 'all'}", chart, caption, res["bib_key"].tolist(), len(frame))
@@ -271,19 +277,15 @@ def adverse_events(base: EvidenceBase, study_id: str = "proderm") -> Figure:
         "serious": aes["serious"].map({True: "serious", False: "not serious"}).fillna("not stated"),
     })
     frame["row"] = frame["event"] + " (" + frame["period"].str.slice(0, 30) + ")"
-    chart = (
-        alt.Chart(frame, title=alt.Title(f"Adverse events by arm: {_study_label(base, study_id)}",
-                                         subtitle="Percent of patients in the arm with at least one event"))
-        .mark_bar()
-        .encode(
-            y=alt.Y("row:N", title=None, axis=alt.Axis(labelLimit=480)),
-            yOffset=alt.YOffset("arm:N"),
-            x=alt.X("percent:Q", title="Patients with the event (%)"),
-            color=alt.Color("arm:N", title="Arm", scale=alt.Scale(range=[vocab.OKABE_ITO[c] for c in ("blue", "orange", "green", "purple", "sky")])),
-            tooltip=[alt.Tooltip("row:N", title="Event"), alt.Tooltip("arm:N", title="Arm"),
-                     alt.Tooltip("counts:N", title="Patients"), alt.Tooltip("serious:N", title="Seriousness")],
-        )
-        .properties(width=WIDTH - 160, height=alt.Step(14), description="Bar chart of adverse events by arm")
+    chart = _grouped_bars(
+        frame,
+        f"Adverse events by arm: {_study_label(base, study_id)}",
+        "Percent of patients in the arm with at least one event",
+        alt.X("percent:Q", title="Patients with the event (%)"),
+        alt.Color("arm:N", title="Arm", scale=alt.Scale(range=[vocab.OKABE_ITO[c] for c in ("blue", "orange", "green", "purple", "sky")])),
+        [alt.Tooltip("row:N", title="Event"), alt.Tooltip("arm:N", title="Arm"),
+         alt.Tooltip("counts:N", title="Patients"), alt.Tooltip("serious:N", title="Seriousness")],
+        WIDTH - 160, 480, 14, "Bar chart of adverse events by arm",
     )
     reports = base.tables["reports"]
     keys = reports[reports["study_id"] == study_id]["bib_key"].tolist()
@@ -379,9 +381,5 @@ def all_figures(base: EvidenceBase) -> list[Figure]:
     return figures
 
 
-def safe_log(value: float) -> float:
-    return math.log(value) if value > 0 else float("nan")
-
-
 __all__ = ["Figure", "evidence_map", "timeline", "forest_plot", "response_rates", "adverse_events", "dosing_schedule",
-           "claim_verdicts", "all_figures", "split_ids"]
+           "claim_verdicts", "all_figures"]
