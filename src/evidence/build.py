@@ -235,8 +235,17 @@ def run_build(root: Path | None = None, force: bool = False, update_notebooks: b
         for job in jobs(root, base, only):
             if job.name in done and (not job.parameters or job.name == _default_name(job)):
                 shutil.copyfile(done[job.name], job.notebook)
-    write_exports(root, base)
-    site = write_site(root, done, base)
+    outputs_key = hashlib.sha256(json.dumps([shared, sorted((n, (cache_dir / f"{n}.key").read_text()) for n in done
+                                                             if (cache_dir / f"{n}.key").exists())]).encode()).hexdigest()
+    outputs_stamp = cache_dir / "outputs.key"
+    site = root / BUILD_DIR / "site"
+    if force or failures or not (site / "index.html").exists() or not outputs_stamp.exists() or outputs_stamp.read_text() != outputs_key:
+        write_exports(root, base)
+        site = write_site(root, done, base)
+        if not failures:
+            atomic_write(outputs_stamp, lambda p: p.write_text(outputs_key))
+    else:
+        print("site and exports: up to date")
     print(f"site: {site / 'index.html'}; exports: {root / BUILD_DIR / 'exports'}; {time.perf_counter() - started:.1f}s")
     if failures:
         for message in failures:

@@ -1,0 +1,80 @@
+"""Build benchmark: prints figures, asserts nothing (run: .venv/bin/python benchmarks/bench_build.py).
+
+All runs use a scratch copy of the project, so build/ in the working tree is untouched:
+1. cold build (empty build/),
+2. no-op rebuild,
+3. rebuild after touching one data file (mtime only: the cache keys on content),
+4. rebuild after editing one data file (content changes, so every notebook reruns),
+5. baseline: the same 11 notebook runs one after another with
+   `jupyter nbconvert --to notebook --execute` (templates parameterised first with papermill --prepare-only).
+Targets (2 cores): no-op < 2 s, cold <= 0.7 x baseline.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def timed(cmd: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, text=True)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    sys.path.insert(0, str(ROOT / "src"))
+    from evidence import build
+    from evidence.data import validate
+
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp) / "project"
+        work.mkdir()
+        for name in ("data", "notebooks"):
+            shutil.copytree(ROOT / name, work / name)
+        shutil.copy(ROOT / "references.bib", work)
+        evidence = [str(BIN / "evidence"), "build", "--root", str(work)]
+
+        cold = timed(evidence, work)
+        noop = timed(evidence, work)
+        (work / "data" / "studies.csv").touch()
+        touched = timed(evidence, work)
+        with (work / "data" / "arms.csv").open("a", encoding="utf-8") as fh:
+            fh.write("\n")
+        edited = timed(evidence, work)
+
+        base = validate(work)
+        prepared = Path(tmp) / "prepared"
+        prepared.mkdir()
+        for job in build.jobs(work, base):
+            target = prepared / f"{job.name}.ipynb"
+            if job.parameters:
+                args = [x for k, v in job.parameters.items() for x in ("-p", k, v)]
+                subprocess.run([str(BIN / "papermill"), "--prepare-only", str(job.notebook), str(target), *args],
+                               check=True, capture_output=True)
+            else:
+                shutil.copy(job.notebook, target)
+        start = time.perf_counter()
+        for nb in sorted(prepared.glob("*.ipynb")):
+            subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "notebook", "--execute", "--output",
+                            str(Path(tmp) / "out" / nb.name), str(nb)], cwd=work / "notebooks", check=True, capture_output=True)
+        baseline = time.perf_counter() - start
+
+    runs = len(list(prepared.glob("*.ipynb"))) if prepared.exists() else 11
+    print(f"notebook runs:                 {runs}")
+    print(f"cold build (incl. exports):    {cold:6.1f} s   ({cold / baseline:.2f} x baseline; target <= 0.70)")
+    print(f"no-op rebuild:                 {noop:6.2f} s   (target < 2 s)")
+    print(f"after touching a data file:    {touched:6.2f} s   (content unchanged: nothing reruns)")
+    print(f"after editing a data file:     {edited:6.1f} s   ({edited / baseline:.2f} x baseline)")
+    print(f"baseline nbconvert, serial:    {baseline:6.1f} s   (notebooks only, no exports or site)")
+
+
+if __name__ == "__main__":
+    main()
