@@ -15,12 +15,12 @@ build: $(STAMP)
 	$(VENV)/bin/evidence build
 
 test: $(STAMP)
-	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff check src tests benchmarks tools
 	$(VENV)/bin/evidence validate
 	$(PY) -m pytest -n 2 --dist loadfile --nbval --nbval-sanitize-with notebooks/sanitize.cfg --nbval-current-env
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff check src tests benchmarks tools
 
 validate: $(STAMP)
 	$(VENV)/bin/evidence validate

@@ -49,3 +49,24 @@ def test_ama_format_of_a_verified_article():
 def test_plain_strips_latex_for_display_only():
     assert bib.plain(r"Vencovsk{\'y}") == "Vencovský"
     assert bib.plain(r"Arthritis Research \& Therapy") == "Arthritis Research & Therapy"
+
+
+def test_corporate_author_stays_whole_and_dotless_i_decodes(tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_text("""@article{cdc1999renal,
+  author = {{Centers for Disease Control and Prevention}},
+  title = {Renal failure report},
+  journal = {MMWR},
+  year = {1999}
+}
+@article{bayir2023headache,
+  author = {Has{\\i}rc{\\i} Bay{\\i}r, Buse and Doe, Jane},
+  title = {Headache},
+  journal = {J},
+  year = {2023}
+}
+""", encoding="utf-8")
+    refs = bib.load_bibliography(path)
+    assert refs.short("cdc1999renal") == "Centers for Disease Control and Prevention 1999"
+    assert refs.ama("cdc1999renal").startswith("Centers for Disease Control and Prevention. Renal failure report.")
+    assert refs.ama("bayir2023headache").startswith("Has\u0131rc\u0131 Bay\u0131r B, Doe J.")

@@ -46,7 +46,8 @@ _ACCENT_RE = re.compile(r"\\(['\"`^~Hcv])\s*\{?\\?([A-Za-z])\}?")
 
 def plain(text: str) -> str:
     """A display copy of a BibTeX value: LaTeX accents decoded, braces and escapes removed."""
-    out = _ACCENT_RE.sub(lambda m: m.group(2) + _ACCENTS[m.group(1)], text)
+    out = re.sub(r"\\i(?![A-Za-z])", "\u0131", text)
+    out = _ACCENT_RE.sub(lambda m: m.group(2) + _ACCENTS[m.group(1)], out).replace("\u0131\u0302", "\u00ee")
     out = out.replace(r"\&", "&").replace("--", "\u2013").replace("{", "").replace("}", "")
     return unicodedata.normalize("NFC", re.sub(r"\s+", " ", out).strip())
 
@@ -60,20 +61,44 @@ class Reference:
     fields: dict[str, str]
     line: int | None = None
     verified: set[str] = field(default_factory=set)
+    raw_author: str = ""
 
     def get(self, name: str, default: str = "") -> str:
         return self.fields.get(name, default)
 
+    def _raw_names(self) -> list[str]:
+        """Author names split on ' and ' outside braces, so {Centers for X and Y} stays whole."""
+        raw = self.raw_author or self.fields.get("author", "")
+        names, depth, start, i = [], 0, 0, 0
+        while i < len(raw):
+            ch = raw[i]
+            depth += ch == "{"
+            depth -= ch == "}"
+            if depth == 0 and raw[i:i + 5].lower() == " and ":
+                names.append(raw[start:i])
+                start = i + 5
+                i += 5
+                continue
+            i += 1
+        names.append(raw[start:])
+        return [n.strip() for n in names if n.strip()]
+
     @property
     def authors(self) -> list[str]:
-        raw = self.fields.get("author", "")
-        return [a.strip() for a in re.split(r"\s+and\s+", raw) if a.strip()] if raw else []
+        return [plain(n) for n in self._raw_names()]
+
+    @property
+    def corporate_authors(self) -> set[str]:
+        return {plain(n) for n in self._raw_names() if n.startswith("{") and n.endswith("}")}
 
     @property
     def first_author_surname(self) -> str:
-        if not self.authors:
+        names = self._raw_names()
+        if not names:
             return self.get("organization")
-        first = self.authors[0]
+        if names[0].startswith("{") and names[0].endswith("}"):
+            return plain(names[0])
+        first = plain(names[0])
         return first.split(",")[0].strip() if "," in first else first.split()[-1]
 
 
@@ -89,11 +114,12 @@ def _ama_author(name: str) -> str:
 
 def format_ama(ref: Reference) -> str:
     """An AMA (11th ed.) style citation string for one reference."""
+    corporate = ref.corporate_authors
     authors = [a for a in ref.authors if a.lower() != "others"]
     if len(authors) > 6 or (authors and len(authors) < len(ref.authors)):
-        names = ", ".join(_ama_author(a) for a in authors[:3]) + ", et al"  # AMA: 3 then et al; 'others' means a truncated list
+        names = ", ".join(a if a in corporate else _ama_author(a) for a in authors[:3]) + ", et al"  # 'others' = truncated list
     else:
-        names = ", ".join(_ama_author(a) for a in authors)
+        names = ", ".join(a if a in corporate else _ama_author(a) for a in authors)
     title = ref.get("title").rstrip(".")
     parts: list[str] = []
     if names:
@@ -154,7 +180,8 @@ class Bibliography:
     def short(self, key: str) -> str:
         """'Aggarwal 2022' style label for captions."""
         ref = self.references[key]
-        surname = plain(ref.first_author_surname) or plain(ref.get("title"))[:30]
+        title = plain(ref.get("title"))
+        surname = plain(ref.first_author_surname) or (key if title.startswith("[") else " ".join(title.split()[:4]))
         if len(ref.authors) > 1:
             surname += " et al"
         return f"{surname} {ref.get('year')}".strip()
@@ -225,6 +252,7 @@ def read_bibliography(path: Path, display_name: str | None = None) -> tuple[Bibl
             fields=fields,
             line=entry.start_line + 1 if entry.start_line is not None else None,
             verified=verified,
+            raw_author=next((str(f.value) for f in entry.fields if f.key.lower() == "author"), ""),
         )
     return Bibliography(path, refs), problems
 

@@ -43,7 +43,7 @@ class Job:
 
 def parameter_values(base: EvidenceBase) -> dict[str, list[str]]:
     """Values each template parameter may take, from the data."""
-    subtypes = sorted(set(base.tables["studies"]["subtype"]) - {"myositis"})
+    subtypes = sorted(set(base.tables["studies"]["subtype"]) - {"myositis", "any_indication"})
     return {"subtype": subtypes, "doc_id": sorted(base.tables["documents"]["doc_id"])}
 
 

@@ -108,12 +108,13 @@ def evidence_map(base: EvidenceBase) -> Figure:
         })
     frame = pd.DataFrame(rows)
     chart = (
-        alt.Chart(frame, title=alt.Title("Where the IVIG evidence is", subtitle="Bubble area: participants in studies reporting the outcome"))
+        alt.Chart(frame, title=alt.Title("Where the IVIG evidence is", subtitle="Bubble area: participants in studies reporting the outcome (symlog scale)"))
         .mark_circle(opacity=0.85, stroke="#333333", strokeWidth=0.5)
         .encode(
             x=alt.X("subtype:N", title="Subtype", sort=[t.label for t in vocab.SUBTYPE], axis=alt.Axis(labelAngle=-30)),
             y=alt.Y("domain:N", title="Outcome domain", sort=[t.label for t in vocab.OUTCOME_DOMAIN], axis=alt.Axis(titlePadding=24)),
-            size=alt.Size("participants:Q", title="Participants (symlog scale)", scale=alt.Scale(type="symlog", range=[40, 1600])),
+            size=alt.Size("participants:Q", title="Participants", scale=alt.Scale(type="symlog", range=[40, 1600]),
+                          legend=alt.Legend(values=[10, 100, 1000, 10000])),
             color=alt.Color("best_design:N", title="Best design", scale=alt.Scale(
                 domain=["Randomised controlled", "Uncontrolled or observational"],
                 range=[vocab.OKABE_ITO["blue"], vocab.OKABE_ITO["orange"]])),
@@ -142,12 +143,12 @@ def timeline(base: EvidenceBase) -> Figure:
         n=frame["n_enrolled"].fillna(0).astype(int),
     )[["study_id", "year", "design_label", "subtype_label", "label", "n"]]
     chart = (
-        alt.Chart(frame, title=alt.Title("Studies of IVIG in myositis over time", subtitle="Point area: participants enrolled"))
+        alt.Chart(frame, title=alt.Title("Studies of IVIG in myositis over time", subtitle="Point area: participants enrolled (symlog scale)"))
         .mark_point(filled=True, opacity=0.85)
         .encode(
             x=alt.X("year:Q", title="Publication year", scale=alt.Scale(zero=False), axis=alt.Axis(format="d")),
             y=alt.Y("design_label:N", title="Design", sort=[t.label for t in vocab.DESIGN]),
-            size=alt.Size("n:Q", title="Participants", scale=alt.Scale(range=[40, 1500])),
+            size=alt.Size("n:Q", title="Participants", scale=alt.Scale(type="symlog", range=[40, 1200]), legend=alt.Legend(values=[10, 100, 1000, 10000])),
             color=alt.Color("subtype_label:N", title="Subtype", scale=alt.Scale(
                 domain=vocab.SUBTYPE.labels, range=vocab.SUBTYPE.colours)),
             tooltip=[alt.Tooltip("label:N", title="Study"), alt.Tooltip("year:Q", title="Year"),
@@ -263,33 +264,52 @@ def response_rates(base: EvidenceBase, subtype: str | None = None) -> Figure:
     return Figure(f"response-rates-{subtype or 'all'}", chart, caption, res["bib_key"].tolist(), len(frame))
 
 
-def adverse_events(base: EvidenceBase, study_id: str = "proderm") -> Figure:
-    """Patients with each adverse event, percent of the arm, per arm and period."""
+def adverse_events(base: EvidenceBase, study_id: str = "proderm", comparative: bool = True) -> Figure:
+    """Patients with each adverse event, percent of the arm.
+
+    comparative=True keeps events reported for two or more arms in the same period (the
+    randomised comparison); False keeps events reported for one arm only (pooled or
+    open-label exposure), so the two kinds are never read side by side as a contrast.
+    """
     aes = base.tables["adverse_events"]
     aes = aes[(aes["study_id"] == study_id) & aes["patients"].notna() & aes["n_at_risk"].notna() & aes["arm_id"].notna()]
+    aes = aes.assign(period=aes["period"].fillna("study period"))
+    arms_per_group = aes.groupby(["event", "period"])["arm_id"].transform("nunique")
+    aes = aes[arms_per_group >= 2] if comparative else aes[arms_per_group == 1]
     arms = base.tables["arms"].set_index("arm_id")
+    kind = {a: ("IVIG" if arms.at[a, "intervention"] in ("ivig", "ivig_plus_prednisone") else "Comparator") if a in arms.index else "Other"
+            for a in aes["arm_id"]}
     frame = pd.DataFrame({
-        "event": aes["event"].str.slice(0, 55),
-        "arm": [arms.at[a, "label"] if a in arms.index else a for a in aes["arm_id"]],
-        "period": aes["period"].fillna("study period"),
+        "event": aes["event"].str.slice(0, 60),
+        "arm": [f"{kind[a]}: {arms.at[a, 'label']}" if a in arms.index else a for a in aes["arm_id"]],
+        "arm_kind": [kind[a] for a in aes["arm_id"]],
+        "period": aes["period"],
         "percent": (100 * aes["patients"] / aes["n_at_risk"]).round(1).astype(float),
         "counts": aes["patients"].astype(int).astype(str) + "/" + aes["n_at_risk"].astype(int).astype(str),
         "serious": aes["serious"].map({True: "serious", False: "not serious"}).fillna("not stated"),
     })
-    frame["row"] = frame["event"] + " (" + frame["period"].str.slice(0, 30) + ")"
+    periods = frame["period"].nunique()
+    frame["row"] = frame["event"] if periods <= 1 else frame["event"] + " (" + frame["period"].str.slice(0, 24) + ")"
+    arm_domain = sorted(frame["arm"].unique(), key=lambda a: (not a.startswith("IVIG"), a))
+    palette = [vocab.OKABE_ITO["blue"], vocab.OKABE_ITO["sky"]] if not comparative else [vocab.OKABE_ITO["blue"], vocab.OKABE_ITO["orange"]]
+    span = frame["period"].iloc[0] if periods == 1 and len(frame) else "several periods"
     chart = _grouped_bars(
         frame,
-        f"Adverse events by arm: {_study_label(base, study_id)}",
-        "Percent of patients in the arm with at least one event",
+        f"Adverse events{' by arm' if comparative else ', single-arm exposure'}: {_study_label(base, study_id)}",
+        f"Percent of patients with at least one event; {span}",
         alt.X("percent:Q", title="Patients with the event (%)"),
-        alt.Color("arm:N", title="Arm", scale=alt.Scale(range=[vocab.OKABE_ITO[c] for c in ("blue", "orange", "green", "purple", "sky")])),
-        [alt.Tooltip("row:N", title="Event"), alt.Tooltip("arm:N", title="Arm"),
+        alt.Color("arm:N", title="Arm", scale=alt.Scale(domain=arm_domain, range=(palette * 3)[: len(arm_domain)]),
+                  legend=alt.Legend(labelLimit=520)),
+        [alt.Tooltip("row:N", title="Event"), alt.Tooltip("arm:N", title="Arm"), alt.Tooltip("period:N", title="Period"),
          alt.Tooltip("counts:N", title="Patients"), alt.Tooltip("serious:N", title="Seriousness")],
-        WIDTH - 160, 480, 14, "Bar chart of adverse events by arm",
+        WIDTH - 160, 480, 16, "Bar chart of adverse events by arm",
     )
     reports = base.tables["reports"]
     keys = reports[reports["study_id"] == study_id]["bib_key"].tolist()
-    return Figure(f"adverse-events-{study_id}", chart, _sources_caption(base, keys, "Events as reported per arm and period."), keys, len(frame))
+    lead = ("Randomised comparison: events reported for each arm in the same period." if comparative
+            else "Events reported for one group only (pooled or open-label exposure): no comparator, so no contrast can be read.")
+    slug = f"adverse-events-{study_id}" + ("" if comparative else "-single-arm")
+    return Figure(slug, chart, _sources_caption(base, keys, lead), keys, len(frame))
 
 
 def dosing_schedule(base: EvidenceBase, weeks: int = 12) -> Figure:
@@ -349,15 +369,16 @@ def claim_verdicts(base: EvidenceBase, doc_id: str) -> Figure:
         "claim_id": claims["claim_id"],
     })
     counted = frame.groupby(["topic", "verdict"], as_index=False).agg(claims=("claim_id", "count"), ids=("claim_id", ", ".join))
+    counted["verdict_order"] = counted["verdict"].map({t.label: t.order for t in vocab.VERDICT})
     title = base.tables["documents"].set_index("doc_id").at[doc_id, "title"]
     chart = (
         alt.Chart(counted, title=alt.Title(f"Verdicts on the claims of '{title}'", subtitle="Claims by subtype and outcome domain"))
         .mark_bar()
         .encode(
-            y=alt.Y("topic:N", title=None, axis=alt.Axis(labelLimit=420)),
+            y=alt.Y("topic:N", title=None, axis=alt.Axis(labelLimit=520)),
             x=alt.X("claims:Q", title="Number of claims", axis=alt.Axis(tickMinStep=1)),
             color=alt.Color("verdict:N", title="Verdict", scale=alt.Scale(domain=vocab.VERDICT.labels, range=vocab.VERDICT.colours)),
-            order=alt.Order("verdict:N"),
+            order=alt.Order("verdict_order:Q"),
             tooltip=[alt.Tooltip("topic:N", title="Topic"), alt.Tooltip("verdict:N", title="Verdict"),
                      alt.Tooltip("claims:Q", title="Claims"), alt.Tooltip("ids:N", title="Claim ids")],
         )
@@ -373,10 +394,14 @@ def all_figures(base: EvidenceBase) -> list[Figure]:
     figures = [evidence_map(base), timeline(base), forest_plot(base), forest_plot(base, harm=True), response_rates(base), dosing_schedule(base)]
     present = set(base.tables["studies"]["subtype"])
     for code in vocab.SUBTYPE.codes:
-        if code in present and code != "myositis":
+        if code in present and code not in ("myositis", "any_indication"):
             figures.append(response_rates(base, code))
     studies_with_ae = base.tables["adverse_events"].dropna(subset=["arm_id", "patients", "n_at_risk"])["study_id"].unique()
-    figures += [adverse_events(base, s) for s in sorted(studies_with_ae)]
+    for study in sorted(studies_with_ae):
+        for comparative in (True, False):
+            figure = adverse_events(base, study, comparative)
+            if figure.rows:
+                figures.append(figure)
     figures += [claim_verdicts(base, d) for d in base.tables["documents"]["doc_id"]]
     return figures
 

@@ -82,6 +82,9 @@ SUBTYPE = Vocabulary(
         ("jdm", "Juvenile dermatomyositis", P["purple"]),
         ("imnm", "Immune-mediated necrotizing myopathy", P["vermillion"]),
         ("myositis", "Myositis in general (mixed)", P["grey"]),
+        # Safety cohorts and product labels about IVIG recipients of any diagnosis: kept apart so
+        # that their thousands of patients are never shown as myositis evidence.
+        ("any_indication", "IVIG recipients, any indication", P["black"]),
     ],
 )
 
