@@ -41,3 +41,35 @@ def test_unchanged_inputs_skip_execution(small_project, capsys):
     capsys.readouterr()
     assert build.run_build(root=small_project, jobs_n=2) == 0
     assert "2 up to date, 0 to run" in capsys.readouterr().out
+
+
+def test_param_narrows_templates_and_rejects_unknown_values(project):
+    from evidence.data import validate
+    from evidence.errors import EvidenceError
+
+    base = validate(project)
+    (project / "notebooks").mkdir()
+    _notebook(project / "notebooks" / "03_by_subtype.ipynb", ["subtype = 'dm'"])
+    names = [j.name for j in build.jobs(project, base, params={"subtype": "ibm"})]
+    assert names == ["03_by_subtype-ibm"]
+    with pytest.raises(EvidenceError, match="not a value the data holds"):
+        build.jobs(project, base, params={"subtype": "lupus"})
+
+
+def test_cli_param_errors_are_messages_not_tracebacks(project):
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "evidence.cli", "build", "--root", str(project), "--param", "doc_id=nope"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "'nope' is not a value the data holds" in proc.stderr
+    assert not (project / "build" / "executed").exists() or not list((project / "build" / "executed").iterdir())
+
+
+def test_build_leaves_the_working_directory_alone(small_project):
+    import os
+
+    before = os.getcwd()
+    assert build.run_build(root=small_project, jobs_n=2, force=True) == 0
+    assert os.getcwd() == before

@@ -95,3 +95,22 @@ def test_mean_difference_and_bad_input():
         stats.risk_ratio(11, 10, 1, 10)
     with pytest.raises(ValueError, match="at least two"):
         stats.pool([0.1], [0.01])
+
+
+def test_pooling_only_within_subtype_outcome_and_comparator():
+    import pandas as pd
+
+    from evidence.comparisons import pooled_groups
+
+    rr1, rr2, rr3 = stats.risk_ratio(20, 40, 10, 40), stats.risk_ratio(15, 30, 9, 31), stats.risk_ratio(5, 20, 4, 20)
+    table = pd.DataFrame([
+        {"study_id": "a", "subtype": "dm", "outcome": "Responder", "comparator": "placebo", "yi": rr1.yi, "vi": rr1.vi},
+        {"study_id": "b", "subtype": "dm", "outcome": "responder", "comparator": "placebo", "yi": rr2.yi, "vi": rr2.vi},
+        {"study_id": "c", "subtype": "dm", "outcome": "responder", "comparator": "standard_care", "yi": rr3.yi, "vi": rr3.vi},
+        {"study_id": "d", "subtype": "pm", "outcome": "responder", "comparator": "placebo", "yi": rr3.yi, "vi": rr3.vi},
+    ])
+    groups = pooled_groups(table, method="DL")
+    assert list(groups) == [("dm", "responder", "placebo")]
+    direct = stats.pool([rr1.yi, rr2.yi], [rr1.vi, rr2.vi], method="DL")
+    assert groups[("dm", "responder", "placebo")].estimate == pytest.approx(direct.estimate)
+    assert groups[("dm", "responder", "placebo")].k == 2

@@ -1,7 +1,7 @@
 """`evidence build`: validate, execute notebooks (cached, in parallel), render the site, export.
 
 - Each notebook (a template once per parameter value) runs through papermill in a
-  thread pool sized to the machine's cores.
+  process pool sized to the machine's cores.
 - A run is skipped when its cache key is unchanged: the key hashes the notebook's
   code cells, its parameters, every data file, references.bib and the package source.
 - A notebook that fails keeps its previous good output; the others still build and
@@ -18,7 +18,7 @@ import os
 import shutil
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,8 +57,12 @@ def check_parameter(base: EvidenceBase, name: str, value: str) -> None:
                                      message=f"'{value}' is not a value the data holds; choose one of: {', '.join(allowed)}")])
 
 
-def jobs(root: Path, base: EvidenceBase, only: list[str] | None = None) -> list[Job]:
+def jobs(root: Path, base: EvidenceBase, only: list[str] | None = None, params: dict[str, str] | None = None) -> list[Job]:
+    """Every notebook run; `params` (checked against the data) narrows templates to one value each."""
     values = parameter_values(base)
+    for name, value in (params or {}).items():
+        check_parameter(base, name, value)
+        values[name] = [value]
     out: list[Job] = []
     for nb in sorted((root / NOTEBOOK_DIR).glob("*.ipynb")):
         stem = nb.stem.split("_", 1)[1] if nb.stem[:2].isdigit() else nb.stem
@@ -112,6 +116,9 @@ def _execute(job: Job, root: Path, out_path: Path) -> tuple[bool, str]:
     except Exception as exc:  # a kernel that dies or a notebook that cannot be read
         tmp.unlink(missing_ok=True)
         return False, f"{job.name}: {type(exc).__name__}: {exc}"
+    except BaseException:  # interrupted: leave nothing half-written behind
+        tmp.unlink(missing_ok=True)
+        raise
     nb = clean_notebook(nbformat.read(tmp, as_version=4))
     nbformat.write(nb, tmp)
     os.replace(tmp, out_path)
@@ -194,11 +201,22 @@ def write_exports(root: Path, base: EvidenceBase) -> Path:
     return out
 
 
+def _remove_partial_files(build_dir: Path) -> None:
+    """Temporary files left by an interrupted earlier run."""
+    if build_dir.exists():
+        for stale in build_dir.rglob(".*.tmp*"):
+            stale.unlink(missing_ok=True)
+        for stale in build_dir.rglob(".*.ipynb"):
+            stale.unlink(missing_ok=True)
+
+
 def run_build(root: Path | None = None, force: bool = False, update_notebooks: bool = False,
-              only: list[str] | None = None, jobs_n: int | None = None, **kwargs) -> int:
+              only: list[str] | None = None, jobs_n: int | None = None, params: dict[str, str] | None = None, **kwargs) -> int:
     root = root or find_root()
     started = time.perf_counter()
     base = validate(root)
+    _remove_partial_files(root / BUILD_DIR)
+    selected = jobs(root, base, only, params)
     print(f"validated: {base.summary()}")
     executed_dir = root / BUILD_DIR / "executed"
     cache_dir = root / BUILD_DIR / ".cache"
@@ -206,7 +224,7 @@ def run_build(root: Path | None = None, force: bool = False, update_notebooks: b
     cache_dir.mkdir(parents=True, exist_ok=True)
     shared = _source_digest(root)
     todo, done = [], {}
-    for job in jobs(root, base, only):
+    for job in selected:
         out = executed_dir / f"{job.name}.ipynb"
         key = cache_key(job, shared)
         stamp = cache_dir / f"{job.name}.key"
@@ -215,9 +233,16 @@ def run_build(root: Path | None = None, force: bool = False, update_notebooks: b
         else:
             todo.append((job, out, key, stamp))
     print(f"notebooks: {len(done)} up to date, {len(todo)} to run")
+    if only or params:  # the site still lists what earlier builds produced
+        for job in jobs(root, base):
+            previous = executed_dir / f"{job.name}.ipynb"
+            if job.name not in done and previous.exists() and all(job.name != j.name for j, *_ in todo):
+                done[job.name] = previous
     failures: list[str] = []
     workers = kwargs.get("jobs") or jobs_n or os.cpu_count() or 1
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+    # Processes, not threads: papermill changes the working directory while it starts a kernel,
+    # and a process-wide chdir from two threads at once would leave the build in the wrong folder.
+    with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
         futures = {pool.submit(_execute, job, root, out): (job, out, key, stamp) for job, out, key, stamp in todo}
         for i, future in enumerate(as_completed(futures), start=1):
             job, out, key, stamp = futures[future]
@@ -232,7 +257,7 @@ def run_build(root: Path | None = None, force: bool = False, update_notebooks: b
                 if out.exists():
                     done[job.name] = out
     if update_notebooks:
-        for job in jobs(root, base, only):
+        for job in selected:
             if job.name in done and (not job.parameters or job.name == _default_name(job)):
                 shutil.copyfile(done[job.name], job.notebook)
     outputs_key = hashlib.sha256(json.dumps([shared, sorted((n, (cache_dir / f"{n}.key").read_text()) for n in done

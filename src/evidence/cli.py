@@ -41,7 +41,21 @@ def _cmd_build(args: argparse.Namespace) -> int:
         update_notebooks=args.update_notebooks,
         only=args.only,
         jobs_n=args.jobs,
+        params=_parse_params(args.param),
     )
+
+
+def _parse_params(items: list[str] | None) -> dict[str, str]:
+    """'subtype=dm' -> {'subtype': 'dm'}; malformed items are a user error, not a traceback."""
+    from .errors import Problem
+
+    out: dict[str, str] = {}
+    for item in items or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name or not value:
+            raise EvidenceError([Problem(file="command line", message=f"--param expects NAME=VALUE, got '{item}'")])
+        out[name.strip()] = value.strip()
+    return out
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
@@ -68,6 +82,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--update-notebooks", action="store_true", help="write fresh outputs back into notebooks/")
     b.add_argument("--only", action="append", help="build only this notebook (file stem); repeatable")
     b.add_argument("--jobs", type=int, default=None, help="parallel notebook runs (default: cores)")
+    b.add_argument("--param", action="append", metavar="NAME=VALUE",
+                   help="run templates for this value only (e.g. subtype=dm, doc_id=csp_myositis); checked against the data")
     b.set_defaults(func=_cmd_build)
 
     a = sub.add_parser("audit", help="pre-fill an audit worksheet for a document (.txt .md .html .docx)")

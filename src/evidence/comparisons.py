@@ -19,10 +19,15 @@ CONTROL_INTERVENTIONS = {"placebo", "placebo_plus_prednisone", "standard_care"}
 HARM_DOMAINS = {"safety"}
 
 
-def outcome_key(label: str) -> str:
-    """Outcome label without arm-naming parentheticals, lower-cased."""
+def outcome_label(label: str) -> str:
+    """Outcome label without arm-naming parentheticals ("Improved (IVIG)" -> "Improved")."""
     text = re.sub(r"\((?:[^)]*\b(?:ivig|placebo|controls?|both periods)\b[^)]*)\)", "", label, flags=re.I)
-    return re.sub(r"\s+", " ", text).strip().lower()
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def outcome_key(label: str) -> str:
+    """The label used to pair arms: outcome_label, lower-cased."""
+    return outcome_label(label).lower()
 
 
 def contrasts(base: EvidenceBase) -> pd.DataFrame:
@@ -33,8 +38,10 @@ def contrasts(base: EvidenceBase) -> pd.DataFrame:
     counts = counts.assign(key=counts["outcome"].map(outcome_key), tp=counts["timepoint_weeks"].fillna(-1))
     # Baseline descriptors (timepoint 0, "baseline ...", "... share of arm") are not outcomes.
     counts = counts[(counts["tp"] != 0) & ~counts["key"].str.contains(r"baseline|share of arm", regex=True)]
+    # Categories of a distribution (e.g. "no change") are not contrasts with a direction.
+    counts = counts[counts["favourable"].fillna("") != "neither"]
     rows = []
-    for (study_id, key, tp), group in counts.groupby(["study_id", "key", "tp"], sort=True):
+    for (study_id, _key, tp), group in counts.groupby(["study_id", "key", "tp"], sort=True):
         treated = group[group["intervention"].isin(IVIG_INTERVENTIONS)]
         control = group[group["intervention"].isin(CONTROL_INTERVENTIONS)]
         if len(treated) != 1 or len(control) != 1:
@@ -48,7 +55,7 @@ def contrasts(base: EvidenceBase) -> pd.DataFrame:
             "subtype": study["subtype"],
             "design": study["design"],
             "outcome_domain": t["outcome_domain"],
-            "outcome": key,
+            "outcome": outcome_label(t["outcome"]),
             "timepoint_weeks": None if tp < 0 else tp,
             "bib_key": t["bib_key"],
             "result_ids": f"{t['result_id']};{c['result_id']}",
@@ -58,7 +65,7 @@ def contrasts(base: EvidenceBase) -> pd.DataFrame:
             "rr": rr.estimate if rr else None, "rr_low": rr.ci_low if rr else None, "rr_high": rr.ci_high if rr else None,
             "yi": rr.yi if rr else None, "vi": rr.vi if rr else None,
             "rd": rd.estimate, "rd_low": rd.ci_low, "rd_high": rd.ci_high,
-            "harm": t["outcome_domain"] in HARM_DOMAINS,
+            "harm": t["favourable"] == "lower" or (pd.isna(t["favourable"]) and t["outcome_domain"] in HARM_DOMAINS),
         })
     return pd.DataFrame(rows)
 
@@ -67,6 +74,7 @@ def pooled_groups(table: pd.DataFrame, method: stats.Method = "REML") -> dict[tu
     """Pool only contrasts that share subtype, outcome, comparator and design family."""
     out: dict[tuple, stats.Pooled] = {}
     usable = table.dropna(subset=["yi"])
+    usable = usable.assign(outcome=usable["outcome"].str.lower())
     for key, group in usable.groupby(["subtype", "outcome", "comparator"]):
         if group["study_id"].nunique() >= 2:
             out[key] = stats.pool(group["yi"].tolist(), group["vi"].tolist(), method=method)

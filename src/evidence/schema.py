@@ -133,6 +133,8 @@ TABLES: dict[str, dict[str, Any]] = {
             _f("p_value", "number", minimum=0, maximum=1),
             _f("p_text"),
             _f("unit"),
+            _f("favourable", enum="favourable",
+               description="For count rows: whether more events are good (higher), bad (lower) or neither; empty = lower for safety, else higher"),
             *_source_fields(),
             _f("note"),
         ],

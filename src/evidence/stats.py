@@ -146,7 +146,7 @@ def _tau2(yi: np.ndarray, vi: np.ndarray, method: str) -> float:
     if method == "DL":
         from statsmodels.stats.meta_analysis import combine_effects
 
-        return float(combine_effects(yi, vi, method_re="dl").tau2)
+        return max(0.0, float(combine_effects(yi, vi, method_re="dl").tau2))
     if method in ("REML", "ML"):
         from pymare import Dataset
         from pymare.estimators import VarianceBasedLikelihoodEstimator

@@ -80,7 +80,7 @@ def summary_of_findings(base: EvidenceBase, subtype: str) -> pd.DataFrame:
             "Risk with comparator": f"{per_1000_c:.0f} per 1000",
             "Risk with IVIG": f"{per_1000_t:.0f} per 1000",
             "Relative effect (95% CI)": f"RR {r['rr']:.2f} ({r['rr_low']:.2f} to {r['rr_high']:.2f})" if pd.notna(r["rr"]) else "not estimable",
-            "Participants (studies)": f"{r['total_ivig'] + r['total_control']} (1)",
+            "Participants (studies)": f"{r['total_ivig'] + r['total_control']} (1 study)" + (", crossover: exposures, not patients" if r["design"] == "rct_crossover" else ""),
             "Certainty": vocab.CERTAINTY.label(level["certainty"]) if level is not None else "not rated",
             "Comments": level["reasons"] if level is not None else "",
         })
@@ -92,7 +92,7 @@ def summary_of_findings(base: EvidenceBase, subtype: str) -> pd.DataFrame:
         rows.append({
             "Outcome": vocab.OUTCOME_DOMAIN.label(domain),
             "Risk with comparator": "", "Risk with IVIG": "", "Relative effect (95% CI)": "no comparative counts",
-            "Participants (studies)": f"({len(split_ids(level['studies']))})",
+            "Participants (studies)": (lambda k: f"{k} study" if k == 1 else f"{k} studies")(len(split_ids(level["studies"]))),
             "Certainty": vocab.CERTAINTY.label(level["certainty"]), "Comments": level["reasons"],
         })
     return pd.DataFrame(rows, columns=SOF_COLUMNS)

@@ -290,3 +290,13 @@ INTERVENTION = Vocabulary(
     ],
 )
 ALL[INTERVENTION.name] = INTERVENTION
+
+DIRECTION = Vocabulary(
+    "favourable",
+    [
+        ("higher", "More events are better (responders)", P["blue"]),
+        ("lower", "Fewer events are better (harms)", P["vermillion"]),
+        ("neither", "A category of a distribution; not an IVIG-vs-comparator contrast", P["grey"]),
+    ],
+)
+ALL[DIRECTION.name] = DIRECTION
