@@ -510,3 +510,14 @@ def test_existing_output_folder_keeps_other_files(tmp_path, evidence):
     assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
     assert (out / "worksheet.csv").read_text(encoding="utf-8").startswith("statement_id,")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["doc.txt", "out", "refs.bib"]
+
+
+def test_counts_match_enrolment_and_about_allows_rounding():
+    from evidence.audit import EvidenceRow, Quantity, check_count, check_percent
+
+    trial_row = EvidenceRow("t_r01", "results", "responders", "dm", "composite", "t Abstract", 79.0, (37, 47, 95))
+    assert check_count(Quantity("count", 95, 95, "=", "95"), [trial_row]).status == "match"
+    assert check_count(Quantity("count", 120, 120, "=", "120"), [trial_row]).status == "mismatch"
+    eleven = EvidenceRow("s_r01", "results", "meningitis", "any_indication", "safety", "s Abstract", 11.1, (6, 54))
+    assert check_percent(Quantity("percent", 10, 10, "~", "about 10%"), [eleven]).status == "match"
+    assert check_percent(Quantity("percent", 10, 10, "=", "10%"), [eleven]).status == "mismatch"

@@ -22,9 +22,10 @@ Number-check rules (what "match" means):
   but also allows intervals no trial used, mismatch otherwise;
 - percentages ("less than 1%", "8 of 10"): compared with each linked evidence row
   that gives a percentage (events/total, patients/n at risk); match when all
-  agree, partial when some do, mismatch when none does. "About X%" agrees within
-  1 percentage point (rounding);
-- counts ("95 patients"): match when a linked row has that number of patients;
+  agree, partial when some do, mismatch when none does. A stated figure agrees
+  within 1 percentage point (rounding); "about X%" within 15% of X;
+- counts ("95 patients"): match when a linked row, its study's enrolment or its
+  arm's size has that number;
 - other spans (hours, ages, months to improve) are listed but not compared.
 The sentence's verdict is the worst of its checks (mismatch, partial, match).
 """
@@ -160,16 +161,26 @@ def _percent_of(row: Any) -> float | None:
     return None
 
 
+def _sizes(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, tuple[int, ...]], dict[str, tuple[int, ...]]]:
+    """Enrolment per study and size per arm, so "95 patients" can match the trial it describes."""
+    studies, arms = tables.get("studies"), tables.get("arms")
+    by_study = {} if studies is None else {s.study_id: (int(s.n_enrolled),) for s in studies.itertuples() if _present(s.n_enrolled)}
+    by_arm = {} if arms is None else {a.arm_id: (int(a.n),) for a in arms.itertuples() if _present(a.n)}
+    return by_study, by_arm
+
+
 def _result_rows(tables: dict[str, pd.DataFrame], info: dict[str, tuple[str, str]]) -> list[EvidenceRow]:
     frame = tables.get("results")
     if frame is None:
         return []
+    by_study, by_arm = _sizes(tables)
     rows = []
     for r in frame.itertuples():
         subtype, title = info.get(r.study_id, ("myositis", ""))
         label = vocab.SUBTYPE.label(subtype) if subtype in vocab.SUBTYPE else subtype
         text = _text(r.outcome, r.definition, r.note, title, label)
         counts = tuple(int(v) for v in (r.events, r.total) if _present(v))
+        counts += by_study.get(r.study_id, ()) + by_arm.get(r.arm_id, ())
         where = _text(r.study_id, r.locator)
         rows.append(EvidenceRow(r.result_id, "results", text, subtype, str(r.outcome_domain), where, _percent_of(r), counts))
     return rows
@@ -179,6 +190,7 @@ def _ae_rows(tables: dict[str, pd.DataFrame], info: dict[str, tuple[str, str]]) 
     frame = tables.get("adverse_events")
     if frame is None:
         return []
+    by_study, _ = _sizes(tables)
     rows = []
     for a in frame.itertuples():
         subtype, title = info.get(a.study_id, ("myositis", ""))
@@ -187,7 +199,7 @@ def _ae_rows(tables: dict[str, pd.DataFrame], info: dict[str, tuple[str, str]]) 
             percent = 100.0 * float(a.patients) / float(a.n_at_risk)
         elif _present(a.events) and _present(a.infusions) and float(a.infusions) > 0:
             percent = 100.0 * float(a.events) / float(a.infusions)
-        counts = tuple(int(v) for v in (a.patients, a.n_at_risk) if _present(v))
+        counts = tuple(int(v) for v in (a.patients, a.n_at_risk) if _present(v)) + by_study.get(a.study_id, ())
         text = _text(a.event, a.note, "adverse event safety", title)
         where = _text(a.study_id, a.locator)
         rows.append(EvidenceRow(a.ae_id, "adverse_events", text, subtype, "safety", where, percent, counts))
@@ -532,7 +544,8 @@ def check_regimen(q: Quantity, regimens: list[Regimen], subtype: str) -> Check:
 
 
 def _agrees(q: Quantity, value: float) -> bool:
-    tolerance = 1.0  # percentage points: printed figures are rounded
+    # Exact figures agree within 1 point (printed figures are rounded); "about X%" within 15% of X.
+    tolerance = max(1.0, 0.15 * q.low) if q.op == "~" else 1.0
     return {
         "<": value < q.low, "<=": value <= q.low + tolerance, ">": value > q.low, ">=": value >= q.low - tolerance,
     }.get(q.op, abs(value - q.low) <= tolerance)
