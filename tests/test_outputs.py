@@ -91,3 +91,17 @@ def test_every_template_runs_for_every_value(base, tmp_path, template, param):
         pm.execute_notebook(str(ROOT / "notebooks" / f"{template}.ipynb"), str(out), parameters={param: value},
                             kernel_name="python3", cwd=str(ROOT / "notebooks"), progress_bar=False)
         assert out.stat().st_size > 1000
+
+
+def test_html_tables_show_missing_values_as_empty_cells():
+    import pandas as pd
+
+    frame = pd.DataFrame({"n": pd.array([1, None], dtype="Int64"), "x": pd.array([0.5, None], dtype="Float64")})
+    html = tables.to_html(frame)
+    assert "NA" not in html and "nan" not in html
+
+
+def test_incidence_table_computes_missing_percentages(base):
+    table = tables.incidence_table(base)
+    sekul = table[table["Events / total"] == "6 / 54"].iloc[0]
+    assert sekul["%"] == "11.1"

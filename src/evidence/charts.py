@@ -14,7 +14,7 @@ import altair as alt
 import pandas as pd
 
 from . import vocab
-from .comparisons import contrasts, pooled_groups
+from .comparisons import contrasts, outcome_label, pooled_groups
 from .data import EvidenceBase
 
 FONT = "DejaVu Sans"
@@ -82,10 +82,18 @@ def _year(base: EvidenceBase, key: str | None) -> int | None:
 
 
 def _study_label(base: EvidenceBase, study_id: str) -> str:
+    """'ProDERM (Aggarwal et al 2022)', 'Cherin et al 2002', or the study's own title when no author was verified."""
     key = _primary_bib(base).get(study_id)
     studies = base.tables["studies"].set_index("study_id")
     acronym = studies.at[study_id, "acronym"] if study_id in studies.index else None
-    short = base.bib.short(key) if key in base.bib else study_id
+    if key in base.bib and base.bib[key].authors:
+        short = base.bib.short(key)
+    elif study_id in studies.index:
+        title = str(studies.at[study_id, "short_title"])
+        year = base.bib[key].get("year") if key in base.bib else ""
+        short = (title[:38].rsplit(" ", 1)[0] + "…" if len(title) > 40 else title) + (f" {year}" if year else "")
+    else:
+        short = study_id
     return f"{acronym} ({short})" if isinstance(acronym, str) and acronym else short
 
 
@@ -205,7 +213,7 @@ def forest_plot(base: EvidenceBase, subtype: str | None = None, harm: bool = Fal
     labels = base_chart.mark_text(align="left", dx=8, fontSize=13).encode(y=y, x=alt.value(WIDTH + 10), text="text:N")
     chart = (
         alt.layer(null, rules, points, labels)
-        .properties(width=WIDTH, height=max(60, 44 * max(1, len(frame))),
+        .properties(width=WIDTH, height=max(120, 44 * max(1, len(frame))),
                     title=alt.Title(f"IVIG vs comparator: {what}, {scope}",
                                     subtitle="Risk ratio with 95% CI; pooled (REML) only where subtype, outcome and comparator match"),
                     description=f"Forest plot of risk ratios for {what} in {scope}")
@@ -220,15 +228,16 @@ def forest_plot(base: EvidenceBase, subtype: str | None = None, harm: bool = Fal
 
 
 def _grouped_bars(frame: pd.DataFrame, title: str, subtitle: str, x: alt.X, colour: alt.Color,
-                  tooltip: list[alt.Tooltip], width: int, label_limit: int, step: int, description: str) -> alt.Chart:
-    """Horizontal bars, one row per study or event, one offset bar per arm."""
-    return (
-        alt.Chart(frame, title=alt.Title(title, subtitle=subtitle))
-        .mark_bar()
-        .encode(y=alt.Y("row:N", title=None, axis=alt.Axis(labelLimit=label_limit)), yOffset=alt.YOffset("arm:N"),
-                x=x, color=colour, tooltip=tooltip)
-        .properties(width=width, height=alt.Step(step), description=description)
-    )
+                  tooltip: list[alt.Tooltip], width: int, label_limit: int, step: int, description: str,
+                  arm_order: list[str]) -> alt.LayerChart:
+    """Horizontal bars, one row per study or event, one offset bar per arm, counts printed at the bar end
+    (so a 0/11 arm is visible as text even when its bar has no length)."""
+    y = alt.Y("row:N", title=None, axis=alt.Axis(labelLimit=label_limit))
+    base = alt.Chart(frame).encode(y=y, yOffset=alt.YOffset("arm:N", sort=arm_order), x=x, tooltip=tooltip)
+    bars = base.mark_bar().encode(color=colour)
+    labels = base.mark_text(align="left", dx=4, fontSize=12, color="#333333").encode(text="counts:N")
+    return alt.layer(bars, labels).properties(title=alt.Title(title, subtitle=subtitle), width=width,
+                                              height=alt.Step(step), description=description)
 
 
 def response_rates(base: EvidenceBase, subtype: str | None = None) -> Figure:
@@ -237,14 +246,17 @@ def response_rates(base: EvidenceBase, subtype: str | None = None) -> Figure:
     arms = base.tables["arms"][["arm_id", "label", "intervention"]]
     res = res[(res["measure"] == "count") & res["arm_id"].notna() & res["total"].notna()
               & ~res["outcome_domain"].isin(["safety", "epidemiology", "dosing", "regulatory", "product"])
-              & ~res["outcome"].str.contains("baseline|share of arm", case=False)]
+              & ~res["outcome"].str.contains("baseline|share of arm", case=False)
+              & res["favourable"].isin(["higher"]).where(res["favourable"].notna(), True)]
     if subtype:
         res = res[res["subtype"] == subtype]
     res = res.merge(arms, on="arm_id")
+    kinds = {"ivig": "IVIG", "ivig_plus_prednisone": "IVIG", "placebo": "Comparator", "placebo_plus_prednisone": "Comparator",
+             "standard_care": "Comparator"}
     frame = pd.DataFrame({
         "study": [_study_label(base, s) for s in res["study_id"]],
-        "outcome": res["outcome"].str.slice(0, 60),
-        "arm": res["intervention"].map(lambda c: "IVIG" if c in ("ivig", "ivig_plus_prednisone") else "Comparator"),
+        "outcome": res["outcome"].map(outcome_label).str.slice(0, 60),
+        "arm": res["intervention"].map(lambda c: kinds.get(c, "Other group")),
         "arm_label": res["label"],
         "percent": (100 * res["events"] / res["total"]).round(1).astype(float),
         "counts": res["events"].astype(int).astype(str) + "/" + res["total"].astype(int).astype(str),
@@ -255,10 +267,11 @@ def response_rates(base: EvidenceBase, subtype: str | None = None) -> Figure:
         f"Responders by arm{': ' + vocab.SUBTYPE.label(subtype) if subtype else ''}",
         "Percent of the arm meeting each study's own response definition",
         alt.X("percent:Q", title="Patients responding (%)", scale=alt.Scale(domain=[0, 100])),
-        alt.Color("arm:N", title="Arm", scale=alt.Scale(domain=["IVIG", "Comparator"], range=[vocab.OKABE_ITO["blue"], vocab.OKABE_ITO["orange"]])),
+        alt.Color("arm:N", title="Arm", scale=alt.Scale(domain=["IVIG", "Comparator", "Other group"],
+                                                        range=[vocab.OKABE_ITO["blue"], vocab.OKABE_ITO["orange"], vocab.OKABE_ITO["grey"]])),
         [alt.Tooltip("row:N", title="Study and outcome"), alt.Tooltip("arm_label:N", title="Arm"),
          alt.Tooltip("counts:N", title="Responders"), alt.Tooltip("percent:Q", title="%")],
-        WIDTH - 120, 520, 18, "Bar chart of responder percentages by arm",
+        WIDTH - 120, 520, 18, "Bar chart of responder percentages by arm", ["IVIG", "Comparator", "Other group"],
     )
     caption = _sources_caption(base, res["bib_key"].tolist(), "Definitions of response differ between studies; compare arms within a study, not across studies.")
     return Figure(f"response-rates-{subtype or 'all'}", chart, caption, res["bib_key"].tolist(), len(frame))
@@ -302,10 +315,10 @@ def adverse_events(base: EvidenceBase, study_id: str = "proderm", comparative: b
                   legend=alt.Legend(labelLimit=520)),
         [alt.Tooltip("row:N", title="Event"), alt.Tooltip("arm:N", title="Arm"), alt.Tooltip("period:N", title="Period"),
          alt.Tooltip("counts:N", title="Patients"), alt.Tooltip("serious:N", title="Seriousness")],
-        WIDTH - 160, 480, 16, "Bar chart of adverse events by arm",
+        WIDTH - 160, 480, 16, "Bar chart of adverse events by arm", arm_domain,
     )
     reports = base.tables["reports"]
-    keys = reports[reports["study_id"] == study_id]["bib_key"].tolist()
+    keys = reports[(reports["study_id"] == study_id) & reports["role"].isin(["primary", "safety", "label"])]["bib_key"].tolist()
     lead = ("Randomised comparison: events reported for each arm in the same period." if comparative
             else "Events reported for one group only (pooled or open-label exposure): no comparator, so no contrast can be read.")
     slug = f"adverse-events-{study_id}" + ("" if comparative else "-single-arm")

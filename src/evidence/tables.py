@@ -165,9 +165,24 @@ def reference_audit(base: EvidenceBase, doc_id: str) -> pd.DataFrame:
     }).reset_index(drop=True)
 
 
+def incidence_table(base: EvidenceBase, domain: str = "safety") -> pd.DataFrame:
+    """Incidence figures (events / total) of one outcome domain, with the percentage as printed or computed."""
+    res = base.tables["results"]
+    rows = res[(res["outcome_domain"] == domain) & res["events"].notna() & res["total"].notna() & (res["total"] > 0)]
+    computed = (100 * rows["events"] / rows["total"]).astype(float).round(1)
+    return pd.DataFrame({
+        "Study": rows["study_id"],
+        "Outcome": rows["outcome"],
+        "Events / total": rows["events"].astype(int).astype(str) + " / " + rows["total"].astype(int).astype(str),
+        "%": rows["percent"].astype(float).where(rows["percent"].notna(), computed).map(lambda v: f"{v:g}"),
+        "Where": rows["locator"],
+    }).reset_index(drop=True)
+
+
 def to_html(frame: pd.DataFrame) -> str:
-    """Escaped HTML table (never trusts cell text)."""
-    return frame.to_html(index=False, escape=True, na_rep="", classes="evidence-table", border=0)
+    """Escaped HTML table (never trusts cell text); missing values show as empty cells."""
+    shown = frame.astype(object).where(frame.notna(), "")
+    return shown.to_html(index=False, escape=True, na_rep="", classes="evidence-table", border=0)
 
 
 class Table:
