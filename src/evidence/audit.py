@@ -52,6 +52,7 @@ from . import vocab
 from .audit_refs import RefMatch, audit_references
 from .audit_text import Candidate, Document, candidates, read_document
 from .bib import Bibliography
+from .cells import safe_cell
 from .errors import EvidenceError, Problem
 
 TOP_K = 3
@@ -710,12 +711,9 @@ def audit_document(path: Path, root: Path | None = None, evidence: Evidence | No
 
 # -------------------------------------------------------------------------- output
 
-_FORMULA_START = ("=", "+", "@", "\t", "\r")
-
-
 def _csv_safe(value: Any) -> Any:
     """Stop a spreadsheet from running a cell that starts like a formula."""
-    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+    return safe_cell(value) if isinstance(value, str) else value
 
 
 def _write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> None:

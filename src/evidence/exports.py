@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import vocab
+from .cells import safe_cell, safe_frame
 
 VERDICT_FILLS = {t.label: t.colour.lstrip("#") for t in vocab.VERDICT}
 STATUS_FILLS = {t.label: t.colour.lstrip("#") for t in vocab.REFERENCE_STATUS}
@@ -34,7 +35,7 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    return atomic_write(path, lambda p: frame.to_csv(p, index=False))
+    return atomic_write(path, lambda p: safe_frame(frame).to_csv(p, index=False))
 
 
 def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> Path:
@@ -48,9 +49,9 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> Path:
         wb.remove(wb.active)
         for name, frame in sheets.items():
             ws = wb.create_sheet(title=name[:31])
-            ws.append(list(frame.columns))
+            ws.append([safe_cell(c) for c in frame.columns])
             for row in frame.itertuples(index=False):
-                ws.append(["" if (v is None or (isinstance(v, float) and pd.isna(v))) else (v if isinstance(v, (int, float)) else str(v)) for v in row])
+                ws.append([safe_cell(v) for v in row])
             for cell in ws[1]:
                 cell.font = Font(bold=True)
             ws.freeze_panes = "A2"

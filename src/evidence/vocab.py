@@ -106,6 +106,8 @@ OUTCOME_DOMAIN = Vocabulary(
         ("epidemiology", "Epidemiology and diagnosis", P["grey"]),
         ("regulatory", "Regulatory", P["black"]),
         ("product", "Product", P["grey"]),
+        ("survival", "Survival and mortality", P["black"]),
+        ("treatment_position", "Treatment position (first-line or later)", P["green"]),
     ],
 )
 
@@ -300,3 +302,33 @@ DIRECTION = Vocabulary(
     ],
 )
 ALL[DIRECTION.name] = DIRECTION
+
+# What an arm is in its study: only `ivig` and `comparator` arms of one study form a contrast;
+# extensions, pooled safety sets, subgroups and label regimens re-count or describe patients.
+ARM_ROLE = Vocabulary(
+    "arm_role",
+    [
+        ("ivig", "IVIG arm", P["blue"]),
+        ("comparator", "Comparator arm", P["orange"]),
+        ("extension", "Extension period", P["green"]),
+        ("pooled_safety", "Pooled safety set", P["vermillion"]),
+        ("subgroup", "Subgroup of an arm", P["sky"]),
+        ("regimen", "Labelled regimen (no patients)", P["grey"]),
+    ],
+)
+ALL[ARM_ROLE.name] = ARM_ROLE
+
+# What a result row reports, so that tables, charts and the audit never compare unlike rows.
+RESULT_KIND = Vocabulary(
+    "result_kind",
+    [
+        ("arm_outcome", "An arm's outcome at a timepoint", P["blue"]),
+        ("within_arm_change", "Change within an arm", P["sky"]),
+        ("between_arm", "Between-arm contrast", P["vermillion"]),
+        ("distribution_category", "Category of a distribution", P["grey"]),
+        ("baseline", "Baseline characteristic", P["grey"]),
+        ("descriptive", "Descriptive fact", P["grey"]),
+        ("pooled_estimate", "Pooled estimate of a review", P["purple"]),
+    ],
+)
+ALL[RESULT_KIND.name] = RESULT_KIND
