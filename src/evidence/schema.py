@@ -65,6 +65,7 @@ TABLES: dict[str, dict[str, Any]] = {
             _f("blinding", required=True, enum="blinding"),
             _f("subtype", required=True, enum="subtype"),
             _f("population"),
+            _f("context", enum="context", description="The clinical situation the study addresses"),
             _count("n_enrolled", "Participants enrolled or randomised"),
             _f("arm_sum_note", description="Why the arms do not add up to n_enrolled"),
             _f("setting"),

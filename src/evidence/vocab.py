@@ -210,6 +210,7 @@ SOURCE_TIER = Vocabulary(
     "source_tier",
     [
         ("primary", "Primary (journal, PubMed/PMC, label)", P["blue"]),
+        ("mirror", "Mirror (a copy of a primary record on another host)", P["sky"]),
         ("secondary", "Secondary (index or reporting page)", P["orange"]),
     ],
 )
@@ -288,6 +289,8 @@ INTERVENTION = Vocabulary(
         ("placebo", "Placebo", P["orange"]),
         ("placebo_plus_prednisone", "Placebo plus prednisone", P["yellow"]),
         ("standard_care", "Standard care without IVIG", P["grey"]),
+        ("scig", "Subcutaneous immunoglobulin", P["green"]),
+        ("fcrn_blocker", "FcRn blocker", P["purple"]),
         ("other", "Other", P["grey"]),
     ],
 )
@@ -332,3 +335,20 @@ RESULT_KIND = Vocabulary(
     ],
 )
 ALL[RESULT_KIND.name] = RESULT_KIND
+
+# The clinical situation a study addresses, so a reader asking about lung disease or swallowing
+# finds the studies made for that question.
+CONTEXT = Vocabulary(
+    "context",
+    [
+        ("general", "Active disease in general", P["grey"]),
+        ("refractory", "Refractory to standard therapy", P["orange"]),
+        ("first_line", "First-line or early treatment", P["green"]),
+        ("ild", "Interstitial lung disease", P["sky"]),
+        ("dysphagia", "Oesophageal involvement or dysphagia", P["blue"]),
+        ("skin_predominant", "Skin-predominant disease", P["purple"]),
+        ("maintenance", "Maintenance or route switch", P["yellow"]),
+        ("safety", "Safety of immunoglobulin", P["vermillion"]),
+    ],
+)
+ALL[CONTEXT.name] = CONTEXT
