@@ -15,6 +15,7 @@ import pandas as pd
 
 from . import vocab
 from .cells import safe_cell, safe_frame
+from .chart_page import interactive_html
 
 VERDICT_FILLS = {t.label: t.colour.lstrip("#") for t in vocab.VERDICT}
 STATUS_FILLS = {t.label: t.colour.lstrip("#") for t in vocab.REFERENCE_STATUS}
@@ -105,6 +106,7 @@ def write_chart(figure, folder: Path) -> list[Path]:
     spec = figure.chart.to_dict()
     png = atomic_write(folder / f"{figure.slug}.png", lambda p: p.write_bytes(vlc.vegalite_to_png(spec, scale=2)))
     svg = atomic_write(folder / f"{figure.slug}.svg", lambda p: p.write_text(figure.svg(), encoding="utf-8"))
+    title = spec.get("title", {}).get("text", figure.slug) if isinstance(spec.get("title"), dict) else str(spec.get("title", figure.slug))
     page = atomic_write(folder / f"{figure.slug}.html",
-                        lambda p: p.write_text(vlc.vegalite_to_html(spec, bundle=True), encoding="utf-8"))
+                        lambda p: p.write_text(interactive_html(spec, title), encoding="utf-8"))
     return [png, svg, page]
