@@ -95,9 +95,9 @@ def _dom(page: Path, tmp: Path) -> str:
 
 
 def test_no_html_page_runs_or_builds_markup_from_data(injected_build, tmp_path):
-    from bs4 import BeautifulSoup
-
     from concurrent.futures import ThreadPoolExecutor
+
+    from bs4 import BeautifulSoup
 
     pages = sorted(injected_build.rglob("*.html"))
     assert any(p.parent.name == "charts" for p in pages) and any(p.parent.name == "site" for p in pages)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -22,29 +21,11 @@ import pandas as pd
 
 from .bib import Bibliography, read_bibliography
 from .errors import EvidenceError, Problem
+from .paths import BIB_FILE, DATA_DIR, DESCRIPTOR, find_root
 from .schema import BIB_KEY_COLUMNS
-
-DATA_DIR = "data"
-BIB_FILE = "references.bib"
-DESCRIPTOR = "datapackage.json"
 
 # Where the evidence ids of a claim may point.
 EVIDENCE_TABLES = {"results": "result_id", "adverse_events": "ae_id", "studies": "study_id"}
-
-
-def find_root(start: Path | None = None) -> Path:
-    """The project root: $EVIDENCE_ROOT, else the nearest parent holding data/datapackage.json."""
-    env = os.environ.get("EVIDENCE_ROOT")
-    if env:
-        return Path(env).resolve()
-    here = (start or Path.cwd()).resolve()
-    for candidate in (here, *here.parents):
-        if (candidate / DATA_DIR / DESCRIPTOR).is_file():
-            return candidate
-    package_root = Path(__file__).resolve().parents[2]
-    if (package_root / DATA_DIR / DESCRIPTOR).is_file():
-        return package_root
-    raise EvidenceError([Problem(file=str(here), message="no data/datapackage.json here or in any parent folder")])
 
 
 @dataclass

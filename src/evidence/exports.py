@@ -6,33 +6,17 @@ export never leaves a half-written file.
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
 from . import vocab
+from .atomic import atomic_write
 from .cells import safe_cell, safe_frame
 from .chart_page import interactive_html
 
 VERDICT_FILLS = {t.label: t.colour.lstrip("#") for t in vocab.VERDICT}
 STATUS_FILLS = {t.label: t.colour.lstrip("#") for t in vocab.REFERENCE_STATUS}
-
-
-def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
-    """Call write(tmp) then move tmp onto path in one step."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:
