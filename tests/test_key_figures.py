@@ -35,3 +35,21 @@ def test_enrolment_pins():
     assert studies.at["dalakas1993", "n_enrolled"] == 15, "Dalakas 1993 enrolled 15 (NEJM, Abstract)"
     assert studies.at["dalakas1997ibm", "n_enrolled"] == 19, "Dalakas 1997 randomised 19 (Neurology, Abstract)"
     assert studies.at["lam2011jdm", "n_enrolled"] == 78, "Lam 2011: 78 patients (Ann Rheum Dis, Abstract)"
+
+
+def test_imnm_mammen_ivig_alone_figures(results):
+    """Mammen & Tiniakou 2015 (NEJM letter, PMC4629845): CK 4919±3523 -> 1125±1101 IU/L, abduction 3.5 -> 6.2 kg."""
+    before, after = results.loc["mammen2015imnm_r01"], results.loc["mammen2015imnm_r02"]
+    assert (before["mean"], before["sd"], after["mean"], after["sd"]) == (4919, 3523, 1125, 1101)
+    assert (results.at["mammen2015imnm_r03", "mean"], results.at["mammen2015imnm_r04", "mean"]) == (3.5, 6.2)
+    assert before["source_tier"] == "primary" and "PMC4629845" in before["source_url"]
+    studies = validate(ROOT).tables["studies"].set_index("study_id")
+    assert studies.at["mammen2015imnm", "n_enrolled"] == 3 and studies.at["mammen2015imnm", "subtype"] == "imnm"
+
+
+def test_imnm_meyer_induction_figures(results):
+    """Meyer 2020 (Arthritis Res Ther, Abstract): 14/55 steroid-free remissions (25%), 4/41 triple-induction failures, OR 0.92 (0.85-0.97)."""
+    free, fail, delay = (results.loc[f"meyer2020imnm_r0{i}"] for i in (1, 2, 3))
+    assert (free["events"], free["total"], round(100 * free["events"] / free["total"])) == (14, 55, 25)
+    assert (fail["events"], fail["total"], fail["favourable"]) == (4, 41, "lower")
+    assert (delay["effect_type"], delay["effect"], delay["ci_low"], delay["ci_high"], delay["p_value"]) == ("OR", 0.92, 0.85, 0.97, 0.015)
