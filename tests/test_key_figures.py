@@ -53,3 +53,31 @@ def test_imnm_meyer_induction_figures(results):
     assert (free["events"], free["total"], round(100 * free["events"] / free["total"])) == (14, 55, 25)
     assert (fail["events"], fail["total"], fail["favourable"]) == (4, 41, "lower")
     assert (delay["effect_type"], delay["effect"], delay["ci_low"], delay["ci_high"], delay["p_value"]) == ("OR", 0.92, 0.85, 0.97, 0.015)
+
+
+def test_ild_huapaya_lung_function_figures(results):
+    """Huapaya 2019 (Respir Med, Abstract): FVC% up >10% in 7/17, DLCO% and TLC% in 5/17, side effects in 9 (53%)."""
+    assert (results.at["huapaya2019ild_r01", "events"], results.at["huapaya2019ild_r01", "total"]) == (7, 17)
+    assert (results.at["huapaya2019ild_r02", "events"], results.at["huapaya2019ild_r02", "total"]) == (5, 17)
+    base = validate(ROOT)
+    ae = base.tables["adverse_events"].set_index("ae_id").loc["huapaya2019ild_ae01"]
+    assert (ae["patients"], ae["n_at_risk"], round(100 * ae["patients"] / ae["n_at_risk"])) == (9, 17, 53)
+    assert base.tables["studies"].set_index("study_id").at["huapaya2019ild", "context"] == "ild"
+
+
+def test_dysphagia_marie_oesophageal_figures(results):
+    """Marie 2010 (Arthritis Care Res, PubMed abstract): 73 patients (39 PM, 34 DM); 60 (82.2%) resumed oral feeding; 8 died."""
+    resolved, deaths = results.loc["marie2010dysphagia_r01"], results.loc["marie2010dysphagia_r03"]
+    assert (resolved["events"], resolved["total"], resolved["percent"]) == (60, 73, 82.2)
+    assert resolved["outcome_domain"] == "swallowing" and resolved["source_tier"] == "primary"
+    assert (deaths["events"], deaths["total"], deaths["outcome_domain"], deaths["favourable"]) == (8, 73, "survival", "lower")
+    study = validate(ROOT).tables["studies"].set_index("study_id").loc["marie2010dysphagia"]
+    assert (study["n_enrolled"], study["context"]) == (73, "dysphagia")
+
+
+def test_dysphagia_giannini_regimen_figures(results):
+    """Giannini 2021 (Rheumatology, abstract): 18 of 154 IIM patients; IVIG 2 g/kg in 1 day, monthly x3; 12 reached 52 weeks."""
+    arm = validate(ROOT).tables["arms"].set_index("arm_id").loc["giannini2021dysphagia_ivig"]
+    assert (arm["dose_g_per_kg"], arm["days_min"], arm["days_max"], arm["n_courses"], arm["n"]) == (2, 1, 1, 3, 18)
+    assert (results.at["giannini2021dysphagia_r05", "events"], results.at["giannini2021dysphagia_r05", "total"]) == (18, 154)
+    assert results.at["giannini2021dysphagia_r02", "total"] == 12
