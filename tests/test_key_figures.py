@@ -35,3 +35,49 @@ def test_enrolment_pins():
     assert studies.at["dalakas1993", "n_enrolled"] == 15, "Dalakas 1993 enrolled 15 (NEJM, Abstract)"
     assert studies.at["dalakas1997ibm", "n_enrolled"] == 19, "Dalakas 1997 randomised 19 (Neurology, Abstract)"
     assert studies.at["lam2011jdm", "n_enrolled"] == 78, "Lam 2011: 78 patients (Ann Rheum Dis, Abstract)"
+
+
+def test_imnm_mammen_ivig_alone_figures(results):
+    """Mammen & Tiniakou 2015 (NEJM letter, PMC4629845): CK 4919±3523 -> 1125±1101 IU/L, abduction 3.5 -> 6.2 kg."""
+    before, after = results.loc["mammen2015imnm_r01"], results.loc["mammen2015imnm_r02"]
+    assert (before["mean"], before["sd"], after["mean"], after["sd"]) == (4919, 3523, 1125, 1101)
+    assert (results.at["mammen2015imnm_r03", "mean"], results.at["mammen2015imnm_r04", "mean"]) == (3.5, 6.2)
+    assert before["source_tier"] == "primary" and "PMC4629845" in before["source_url"]
+    studies = validate(ROOT).tables["studies"].set_index("study_id")
+    assert studies.at["mammen2015imnm", "n_enrolled"] == 3 and studies.at["mammen2015imnm", "subtype"] == "imnm"
+
+
+def test_imnm_meyer_induction_figures(results):
+    """Meyer 2020 (Arthritis Res Ther, Abstract): 14/55 steroid-free remissions (25%), 4/41 triple-induction failures, OR 0.92 (0.85-0.97)."""
+    free, fail, delay = (results.loc[f"meyer2020imnm_r0{i}"] for i in (1, 2, 3))
+    assert (free["events"], free["total"], round(100 * free["events"] / free["total"])) == (14, 55, 25)
+    assert (fail["events"], fail["total"], fail["favourable"]) == (4, 41, "lower")
+    assert (delay["effect_type"], delay["effect"], delay["ci_low"], delay["ci_high"], delay["p_value"]) == ("OR", 0.92, 0.85, 0.97, 0.015)
+
+
+def test_ild_huapaya_lung_function_figures(results):
+    """Huapaya 2019 (Respir Med, Abstract): FVC% up >10% in 7/17, DLCO% and TLC% in 5/17, side effects in 9 (53%)."""
+    assert (results.at["huapaya2019ild_r01", "events"], results.at["huapaya2019ild_r01", "total"]) == (7, 17)
+    assert (results.at["huapaya2019ild_r02", "events"], results.at["huapaya2019ild_r02", "total"]) == (5, 17)
+    base = validate(ROOT)
+    ae = base.tables["adverse_events"].set_index("ae_id").loc["huapaya2019ild_ae01"]
+    assert (ae["patients"], ae["n_at_risk"], round(100 * ae["patients"] / ae["n_at_risk"])) == (9, 17, 53)
+    assert base.tables["studies"].set_index("study_id").at["huapaya2019ild", "context"] == "ild"
+
+
+def test_dysphagia_marie_oesophageal_figures(results):
+    """Marie 2010 (Arthritis Care Res, PubMed abstract): 73 patients (39 PM, 34 DM); 60 (82.2%) resumed oral feeding; 8 died."""
+    resolved, deaths = results.loc["marie2010dysphagia_r01"], results.loc["marie2010dysphagia_r03"]
+    assert (resolved["events"], resolved["total"], resolved["percent"]) == (60, 73, 82.2)
+    assert resolved["outcome_domain"] == "swallowing" and resolved["source_tier"] == "primary"
+    assert (deaths["events"], deaths["total"], deaths["outcome_domain"], deaths["favourable"]) == (8, 73, "survival", "lower")
+    study = validate(ROOT).tables["studies"].set_index("study_id").loc["marie2010dysphagia"]
+    assert (study["n_enrolled"], study["context"]) == (73, "dysphagia")
+
+
+def test_dysphagia_giannini_regimen_figures(results):
+    """Giannini 2021 (Rheumatology, abstract): 18 of 154 IIM patients; IVIG 2 g/kg in 1 day, monthly x3; 12 reached 52 weeks."""
+    arm = validate(ROOT).tables["arms"].set_index("arm_id").loc["giannini2021dysphagia_ivig"]
+    assert (arm["dose_g_per_kg"], arm["days_min"], arm["days_max"], arm["n_courses"], arm["n"]) == (2, 1, 1, 3, 18)
+    assert (results.at["giannini2021dysphagia_r05", "events"], results.at["giannini2021dysphagia_r05", "total"]) == (18, 154)
+    assert results.at["giannini2021dysphagia_r02", "total"] == 12
