@@ -23,6 +23,7 @@ from .bib import Bibliography, read_bibliography
 from .errors import EvidenceError, Problem
 from .paths import BIB_FILE, DATA_DIR, DESCRIPTOR, find_root
 from .schema import BIB_KEY_COLUMNS
+from .vocab import GUIDANCE_DESIGNS
 
 # Where the evidence ids of a claim may point.
 EVIDENCE_TABLES = {"results": "result_id", "adverse_events": "ae_id", "studies": "study_id"}
@@ -274,6 +275,26 @@ def _check_domain(tables: dict[str, pd.DataFrame], problems: list[Problem]) -> N
                 problems.append(Problem(message="an efficacy or safety verdict needs a GRADE certainty", **_row_where(rel, claims, idx, "certainty")))
 
 
+def _check_recommendations(tables: dict[str, pd.DataFrame], problems: list[Problem]) -> None:
+    """A recommendation belongs to a guidance document and cites that document's own paper."""
+    recs, studies, reports = tables.get("recommendations"), tables.get("studies"), tables.get("reports")
+    if recs is None or studies is None or reports is None:
+        return
+    rel = "data/recommendations.csv"
+    design = dict(zip(studies["study_id"], studies["design"]))
+    papers = set(zip(reports["study_id"], reports["bib_key"]))
+    for idx, r in recs.iterrows():
+        kind = design.get(r["study_id"])
+        if kind is not None and kind not in GUIDANCE_DESIGNS:
+            problems.append(Problem(
+                message=f"study '{r['study_id']}' is a {kind}, not one of: {', '.join(GUIDANCE_DESIGNS)}",
+                **_row_where(rel, recs, idx, "study_id")))
+        if kind is not None and (r["study_id"], r["bib_key"]) not in papers:
+            problems.append(Problem(
+                message=f"bib key '{r['bib_key']}' is not a report of study '{r['study_id']}' in data/reports.csv",
+                **_row_where(rel, recs, idx, "bib_key")))
+
+
 def split_ids(value: Any) -> list[str]:
     """Evidence ids of a claim, in order ('a; b;c' -> ['a', 'b', 'c'])."""
     if not _present(value):
@@ -309,6 +330,7 @@ def collect(root: Path) -> tuple[dict[str, pd.DataFrame], Bibliography, list[Pro
     _check_bib_keys(tables, bib, problems)
     if len(tables) == len(resources):
         _check_domain(tables, problems)
+        _check_recommendations(tables, problems)
     return tables, bib, problems
 
 
@@ -372,6 +394,10 @@ def claims(root: Path | None = None) -> pd.DataFrame:
 
 def document_references(root: Path | None = None) -> pd.DataFrame:
     return load(root).tables["document_references"]
+
+
+def recommendations(root: Path | None = None) -> pd.DataFrame:
+    return load(root).tables["recommendations"]
 
 
 def bibliography(root: Path | None = None) -> Bibliography:

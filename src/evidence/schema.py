@@ -264,6 +264,27 @@ TABLES: dict[str, dict[str, Any]] = {
         "primaryKey": ["doc_id", "position"],
         "foreignKeys": [_fk("doc_id", "documents", "doc_id")],
     },
+    "recommendations": {
+        "description": "One row per statement about immunoglobulin in a guideline, consensus or review, with the grade it gives.",
+        "fields": [
+            _f("rec_id", required=True, pattern=ID_PATTERN),
+            _f("study_id", required=True, description="The document's row in studies.csv (design consensus or narrative_review)"),
+            _f("bib_key", required=True, description="The document's entry in references.bib"),
+            _f("subtype", required=True, enum="subtype"),
+            _f("context", enum="context", description="The clinical situation the statement is about"),
+            _f("intervention", required=True, enum="intervention"),
+            _f("statement_kind", required=True, enum="statement_kind"),
+            _f("stance", required=True, enum="stance"),
+            _f("grade", description="The grade or evidence class as the source prints it; empty when the page read shows none"),
+            _f("grade_scale", description="The grading system the grade belongs to"),
+            _f("recommendation", required=True, description="What the source says, in our words"),
+            _f("population", description="Population or line of therapy the statement applies to"),
+            *_source_fields(),
+            _f("note"),
+        ],
+        "primaryKey": ["rec_id"],
+        "foreignKeys": [_fk("study_id", "studies", "study_id")],
+    },
 }
 
 # Columns whose values must be keys of references.bib (checked outside Frictionless,
@@ -273,6 +294,7 @@ BIB_KEY_COLUMNS = {
     "results": ["bib_key"],
     "documents": ["bib_key"],
     "document_references": ["bib_key"],
+    "recommendations": ["bib_key"],
 }
 
 

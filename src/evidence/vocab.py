@@ -352,3 +352,31 @@ CONTEXT = Vocabulary(
     ],
 )
 ALL[CONTEXT.name] = CONTEXT
+
+# Where a guideline, consensus or review stands on immunoglobulin for one population, so a reader
+# can filter its recommendations; the source's own grade is kept beside it as printed.
+STANCE = Vocabulary(
+    "stance",
+    [
+        ("recommended", "Recommended, or supported by the evidence the source cites", P["blue"]),
+        ("conditional", "Conditional: may be considered or is an option in selected patients", P["sky"]),
+        ("not_recommended", "Not recommended", P["vermillion"]),
+        ("insufficient_evidence", "Insufficient evidence to recommend for or against", P["grey"]),
+    ],
+)
+ALL[STANCE.name] = STANCE
+
+# What kind of statement a recommendation row records: a guideline's advice, a review's reading of
+# the evidence, or a funder's criterion for access, which weigh differently for a reader.
+STATEMENT_KIND = Vocabulary(
+    "statement_kind",
+    [
+        ("recommendation", "Recommendation of a guideline or consensus", P["blue"]),
+        ("evidence_statement", "Statement of what the evidence supports", P["orange"]),
+        ("access_criterion", "Criterion for funded access to immunoglobulin", P["green"]),
+    ],
+)
+ALL[STATEMENT_KIND.name] = STATEMENT_KIND
+
+# Study designs whose rows may carry recommendations.
+GUIDANCE_DESIGNS = ("consensus", "narrative_review")
