@@ -393,5 +393,25 @@ def document_references(root: Path | None = None) -> pd.DataFrame:
     return load(root).tables["document_references"]
 
 
+def registrations(root: Path | None = None) -> pd.DataFrame:
+    return load(root).tables["registrations"]
+
+
+def epidemiology(root: Path | None = None) -> pd.DataFrame:
+    return load(root).tables["epidemiology"]
+
+
+def products(root: Path | None = None) -> pd.DataFrame:
+    return load(root).tables["products"]
+
+
+def approvals(root: Path | None = None) -> pd.DataFrame:
+    return load(root).tables["approvals"]
+
+
+def infusion_reactions(root: Path | None = None) -> pd.DataFrame:
+    return load(root).tables["infusion_reactions"]
+
+
 def bibliography(root: Path | None = None) -> Bibliography:
     return load(root).bib
