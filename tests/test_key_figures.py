@@ -81,3 +81,52 @@ def test_dysphagia_giannini_regimen_figures(results):
     assert (arm["dose_g_per_kg"], arm["days_min"], arm["days_max"], arm["n_courses"], arm["n"]) == (2, 1, 1, 3, 18)
     assert (results.at["giannini2021dysphagia_r05", "events"], results.at["giannini2021dysphagia_r05", "total"]) == (18, 154)
     assert results.at["giannini2021dysphagia_r02", "total"] == 12
+
+
+@pytest.fixture(scope="module")
+def base():
+    return validate(ROOT)
+
+
+def test_facts_epidemiology_kept_apart(base):
+    """Incidence and prevalence per subtype, pinned to the abstracts they were read in."""
+    epi = base.tables["epidemiology"].set_index("epi_id")
+    assert (epi.at["epi_dm_inc_us_commercial", "value"], epi.at["epi_pm_inc_us_commercial", "value"]) == (1.52, 2.46), "Smoyer-Tomic 2012 (PMC3480956, Abstract)"
+    assert epi.at["epi_ibm_prev_meta", "value"] == 24.8 and epi.at["epi_ibm_prev_meta", "per"] == 1_000_000, "Callan 2017 sIBM 24.8/1,000,000"
+    assert epi.at["epi_jdm_inc_us", "value"] == 3.2, "Mendez 2003 JDM 3.2 per million children"
+    assert epi.at["epi_imnm_inc_olmsted", "value"] == 8.3, "IMNM Olmsted County 8.3 per million person-years"
+    assert epi.at["epi_pmdm_prev_quebec", "value"] == 21.5, "Bernatsky 2009: 21.5/100,000"
+    # A prevalence is never stored as an incidence and each subtype keeps its own rows.
+    assert set(epi["measure"]) == {"incidence", "prevalence"}
+    assert {"dm", "pm", "ibm", "jdm", "imnm"} <= set(epi["subtype"])
+
+
+def test_facts_product_iga_and_sugar(base):
+    prod = base.tables["products"].set_index("fact_id")
+    assert prod.at["octagam10_iga", "value"] == 106, "Octagam 10% average IgA 106 ug/mL"
+    assert prod.at["octagam10_sugar", "value"] == 90 and prod.at["octagam10_sugar", "value_text"] == "maltose"
+    assert prod.at["privigen_iga", "value"] == 25 and prod.at["privigen_iga", "statistic"] == "maximum", "Privigen SmPC: at most 25 ug/mL"
+    assert prod.at["gammagardliquid_iga", "value"] == 37
+
+
+def test_facts_infusion_reactions_per_patient_and_per_infusion(base):
+    ir = base.tables["infusion_reactions"].set_index("rate_id")
+    assert (ir.at["kato2021_all", "percent_patients"], ir.at["kato2021_all", "percent_infusions"]) == (4.9, 2.5), "Kato 2021 Abstract"
+    nm = ir.loc["kato2021_highdose_neuromuscular"]
+    assert (nm["patients_with"], nm["patients_total"], nm["infusions_with"], nm["infusions_total"]) == (19, 71, 65, 1038), "Kato 2021 Table 4"
+    am = ir.loc["bharath2015_aseptic_meningitis"]
+    assert round(100 * am["patients_with"] / am["patients_total"], 2) == am["percent_patients"] == 0.60
+    assert round(100 * am["infusions_with"] / am["infusions_total"], 3) == am["percent_infusions"] == 0.067
+
+
+def test_facts_approvals_and_new_trials(base):
+    ap = base.tables["approvals"].set_index("approval_id")
+    assert ap.at["octagam10_fda_dm_date", "approved_on"] == "2021-07-15" and ap.at["octagam10_fda_dm_date", "status"] == "approved"
+    assert ap.at["octagam10_fda_dm_label", "source_tier"] == "primary"
+    assert ap.loc[ap["agent_class"] == "ivig"].query("subtype == 'myositis'")["status"].eq("not_approved").all()
+    studies, arms = base.tables["studies"].set_index("study_id"), base.tables["arms"]
+    assert studies.at["alkivia", "n_enrolled"] == 265, "ALKIVIA enrolment 265 (ClinicalTrials.gov record)"
+    fcrn = arms[arms["intervention"] == "fcrn_blocker"]
+    assert set(fcrn["study_id"]) == {"alkivia", "spirea"}
+    # No result row for either trial: no registry page showed results.
+    assert not base.tables["results"]["study_id"].isin(["alkivia", "spirea"]).any()

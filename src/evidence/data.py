@@ -398,6 +398,24 @@ def document_references(root: Path | None = None) -> pd.DataFrame:
 
 def recommendations(root: Path | None = None) -> pd.DataFrame:
     return load(root).tables["recommendations"]
+def registrations(root: Path | None = None) -> pd.DataFrame:
+    return load(root).tables["registrations"]
+
+
+def epidemiology(root: Path | None = None) -> pd.DataFrame:
+    return load(root).tables["epidemiology"]
+
+
+def products(root: Path | None = None) -> pd.DataFrame:
+    return load(root).tables["products"]
+
+
+def approvals(root: Path | None = None) -> pd.DataFrame:
+    return load(root).tables["approvals"]
+
+
+def infusion_reactions(root: Path | None = None) -> pd.DataFrame:
+    return load(root).tables["infusion_reactions"]
 
 
 def bibliography(root: Path | None = None) -> Bibliography:

@@ -380,3 +380,53 @@ ALL[STATEMENT_KIND.name] = STATEMENT_KIND
 
 # Study designs whose rows may carry recommendations.
 GUIDANCE_DESIGNS = ("consensus", "narrative_review")
+# Background facts that documents about IVIG state (epidemiology, products, approvals, registry
+# records, infusion-reaction rates) live in their own tables; their columns use these codes.
+EPI_MEASURE = Vocabulary(
+    "epi_measure",
+    [
+        ("incidence", "Incidence (new cases per population and time)", P["blue"]),
+        ("prevalence", "Prevalence (existing cases per population)", P["orange"]),
+    ],
+)
+ALL[EPI_MEASURE.name] = EPI_MEASURE
+
+INTERVAL_KIND = Vocabulary(
+    "interval_kind",
+    [
+        ("ci95", "95% confidence interval", P["blue"]),
+        ("credible95", "95% credible interval", P["sky"]),
+        ("range", "Range across studies or years", P["grey"]),
+    ],
+)
+ALL[INTERVAL_KIND.name] = INTERVAL_KIND
+
+PRODUCT_FACT = Vocabulary(
+    "product_fact",
+    [
+        ("iga_content", "IgA content", P["blue"]),
+        ("stabiliser", "Stabiliser", P["green"]),
+        ("sugar", "Sugar content", P["orange"]),
+        ("sucrose", "Sucrose", P["vermillion"]),
+    ],
+)
+ALL[PRODUCT_FACT.name] = PRODUCT_FACT
+
+APPROVAL_STATUS = Vocabulary(
+    "approval_status",
+    [
+        ("approved", "Approved for this indication", P["blue"]),
+        ("not_approved", "Not among the approved indications", P["grey"]),
+    ],
+)
+ALL[APPROVAL_STATUS.name] = APPROVAL_STATUS
+
+ENROLMENT_KIND = Vocabulary(
+    "enrolment_kind",
+    [
+        ("actual", "Actual enrolment", P["blue"]),
+        ("planned", "Planned or target enrolment", P["orange"]),
+        ("not_stated", "Not stated whether actual or planned", P["grey"]),
+    ],
+)
+ALL[ENROLMENT_KIND.name] = ENROLMENT_KIND
