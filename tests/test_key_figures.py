@@ -72,7 +72,7 @@ def test_skinscig_scig_case_series_sizes_and_route():
     assert (results.at["danieli2014scig_r01", "events"], results.at["danieli2014scig_r01", "total"]) == (4, 8)
 
 
-def test_skinscig_scig_reclaiim_has_no_results_skinscig_rows():
+def test_skinscig_scig_reclaiim_has_no_results_rows():
     """No readable page shows RECLAIIM results (NCT04044690): the base must hold its design only, not invented outcomes."""
     results = validate(ROOT).tables["results"]
     assert not (results["study_id"] == "reclaiim").any()
