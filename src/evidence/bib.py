@@ -228,6 +228,70 @@ def _failed_block_problem(path: str, block) -> Problem:
     return Problem(file=path, line=line, message=message)
 
 
+MONTH_MACROS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+_BARE_WORD = re.compile(r"^[A-Za-z_][\w:.+/-]*$")
+
+
+def _undefined_macros(path: str, text: str, defined: set[str]) -> list[Problem]:
+    """A bare word as a field value is a @string macro; an undefined one would silently become
+    the field's text (a title reading 'undefinedmacro'), so it is an error."""
+    raw = bibtexparser.parse_string(text, parse_stack=[])
+    problems = []
+    for entry in raw.entries:
+        for f in entry.fields:
+            value = str(f.value).strip()
+            if not value or value[0] in "{\"" or value.isdigit():
+                continue
+            for part in (p.strip() for p in value.split("#")):
+                if _BARE_WORD.match(part) and part.lower() not in defined and part.lower() not in MONTH_MACROS:
+                    line = entry.start_line + 1 if entry.start_line is not None else None
+                    problems.append(Problem(file=path, line=line, field=f.key,
+                                            message=f"entry '{entry.key}': '{part}' is not a defined @string macro (brace the value if it is text)"))
+    return problems
+
+
+def _duplicate_identifiers(path: str, entries: list[Entry]) -> list[Problem]:
+    """One entry per work: two entries with the same PMID, PMCID or DOI are the same paper."""
+    seen: dict[tuple[str, str], str] = {}
+    problems = []
+    for entry in entries:
+        title = next((plain(str(f.value)) for f in entry.fields if f.key.lower() == "title"), "")
+        year = next((str(f.value).strip() for f in entry.fields if f.key.lower() == "year"), "")
+        normalised = re.sub(r"[^a-z0-9]+", " ", title.lower()).strip()
+        if len(normalised) > 20:
+            first = seen.setdefault(("title", f"{normalised} ({year})"), entry.key)
+            if first != entry.key:
+                line = entry.start_line + 1 if entry.start_line is not None else None
+                problems.append(Problem(file=path, line=line, field="title",
+                                        message=f"entry '{entry.key}' has the same title and year as '{first}': one entry per work"))
+        for name in ("pmid", "pmcid", "doi"):
+            value = next((str(f.value).strip().lower() for f in entry.fields if f.key.lower() == name), "")
+            if not value:
+                continue
+            first = seen.setdefault((name, value), entry.key)
+            if first != entry.key:
+                line = entry.start_line + 1 if entry.start_line is not None else None
+                problems.append(Problem(file=path, line=line, field=name,
+                                        message=f"entry '{entry.key}' has the same {name} ({value}) as '{first}': one entry per work"))
+    return problems
+
+
+def _working_notes(path: str, entries: list[Entry]) -> list[Problem]:
+    from .rules import working_note
+
+    problems = []
+    for entry in entries:
+        for f in entry.fields:
+            if f.key.lower() in ("url", "doi", "verified", "unverified"):
+                continue
+            phrase = working_note(str(f.value))
+            if phrase:
+                line = entry.start_line + 1 if entry.start_line is not None else None
+                problems.append(Problem(file=path, line=line, field=f.key,
+                                        message=f"entry '{entry.key}' reads like a working note ('{phrase}'): say what the source shows"))
+    return problems
+
+
 def read_bibliography(path: Path, display_name: str | None = None) -> tuple[Bibliography, list[Problem]]:
     """Parse a .bib file; returns the entries that parsed and every problem found."""
     name = display_name or str(path)
@@ -241,6 +305,9 @@ def read_bibliography(path: Path, display_name: str | None = None) -> tuple[Bibl
         return Bibliography(path, {}), [Problem(file=name, message=f"not UTF-8 text (byte {exc.start})")]
     library = bibtexparser.parse_string(text)
     problems = [_failed_block_problem(name, b) for b in library.failed_blocks]
+    problems += _undefined_macros(name, text, {s.key.lower() for s in library.strings})
+    problems += _duplicate_identifiers(name, library.entries)
+    problems += _working_notes(name, library.entries)
     refs: dict[str, Reference] = {}
     for entry in library.entries:
         problems.extend(_entry_problems(name, entry))

@@ -8,7 +8,6 @@ data on disk is only read, never changed.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 from dataclasses import dataclass
@@ -19,11 +18,14 @@ from typing import Any
 
 import pandas as pd
 
+from . import rules
 from .bib import Bibliography, read_bibliography
 from .errors import EvidenceError, Problem
 from .paths import BIB_FILE, DATA_DIR, DESCRIPTOR, find_root
+from .rules import split_ids  # noqa: F401  (re-exported: other modules import it from here)
 from .schema import BIB_KEY_COLUMNS
-from .vocab import GUIDANCE_DESIGNS
+
+Row = dict[str, Any]
 
 # Where the evidence ids of a claim may point.
 EVIDENCE_TABLES = {"results": "result_id", "adverse_events": "ae_id", "studies": "study_id"}
@@ -48,143 +50,200 @@ class EvidenceBase:
         return f"{len(self.tables)} tables, {rows} rows, {len(self.bib)} references"
 
 
+MAX_TABLE_BYTES = 256 * 1024 * 1024
+INT64_MAX = 2**63 - 1
+_INT_RE = re.compile(r"[+-]?[0-9]+", re.ASCII)
+_NUMBER_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+# Frictionless' default spellings of booleans: the two validators must agree.
+TRUE_VALUES = ("true", "True", "TRUE", "1")
+FALSE_VALUES = ("false", "False", "FALSE", "0")
+
+
 def _cast(value: str, type_: str) -> Any:
+    """A cell as its column's type. Stricter than Python's int()/float(): ASCII digits only,
+    no underscores, no inf/nan, whole numbers within 64 bits."""
     if type_ == "integer":
-        if not re.fullmatch(r"[+-]?\d+", value):
+        if not _INT_RE.fullmatch(value):
             raise ValueError(f"'{value}' is not a whole number")
-        return int(value)
+        number = int(value)
+        if abs(number) > INT64_MAX:
+            raise ValueError(f"'{value[:30]}' is too large for a whole-number column")
+        return number
     if type_ == "number":
-        try:
-            number = float(value)
-        except ValueError:
-            raise ValueError(f"'{value}' is not a number") from None
+        if not _NUMBER_RE.fullmatch(value):
+            raise ValueError(f"'{value[:30]}' is not a number")
+        number = float(value)
         if number != number or number in (float("inf"), float("-inf")):
-            raise ValueError(f"'{value}' is not a finite number")
+            raise ValueError(f"'{value[:30]}' is not a finite number")
         return number
     if type_ == "boolean":
-        lowered = value.lower()
-        if lowered in ("true", "yes", "1"):
+        if value in TRUE_VALUES:
             return True
-        if lowered in ("false", "no", "0"):
+        if value in FALSE_VALUES:
             return False
-        raise ValueError(f"'{value}' is not true or false")
+        raise ValueError(f"'{value[:30]}' is not true or false")
     if type_ == "date":
         try:
+            if not _DATE_RE.fullmatch(value):
+                raise ValueError
             return date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"'{value}' is not a date (YYYY-MM-DD)") from None
+            raise ValueError(f"'{value[:30]}' is not a date (YYYY-MM-DD)") from None
     return value
 
 
 _DTYPES = {"integer": "Int64", "number": "Float64", "boolean": "boolean", "string": "object", "date": "object"}
 
 
-def _read_table(path: Path, rel: str, resource: dict[str, Any], problems: list[Problem]) -> pd.DataFrame | None:
+def _os_message(exc: OSError) -> str:
+    if isinstance(exc, IsADirectoryError):
+        return "is a folder, not a CSV file"
+    if isinstance(exc, PermissionError):
+        return "cannot be read (permission denied)"
+    if exc.errno == 40:
+        return "is a symbolic link that loops"
+    return f"cannot be read: {exc.strerror or exc}"
+
+
+def _read_records(path: Path, rel: str, resource: dict[str, Any], problems: list[Problem]) -> list[Row] | None:
+    """Stream one table, cast every cell, and return its rows as dicts (None if unreadable)."""
     fields = resource["schema"]["fields"]
     names = [f["name"] for f in fields]
     try:
-        raw = path.read_bytes()
+        size = path.stat().st_size
+        if path.is_dir():
+            raise IsADirectoryError
     except FileNotFoundError:
         problems.append(Problem(file=rel, message="file not found"))
         return None
+    except OSError as exc:
+        problems.append(Problem(file=rel, message=_os_message(exc)))
+        return None
+    if size > MAX_TABLE_BYTES:
+        problems.append(Problem(file=rel, message=f"is {size / 2**20:.0f} MB; tables over {MAX_TABLE_BYTES // 2**20} MB are refused (split the table)"))
+        return None
+    records: list[Row] = []
+    specs = [(f["name"], f["type"], f.get("constraints", {})) for f in fields]
     try:
-        text = raw.decode("utf-8-sig")
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            try:
+                header = [h.strip() for h in next(reader)]
+            except StopIteration:
+                header = []
+            if not any(header):
+                problems.append(Problem(file=rel, message="empty file: expected a header row"))
+                return None
+            before = len(problems)
+            for name in names:
+                if name not in header:
+                    problems.append(Problem(file=rel, line=1, field=name, message="required column is missing from the header"))
+            for name in header:
+                if name not in names:
+                    problems.append(Problem(file=rel, line=1, field=name, message="unknown column (not in data/datapackage.json)"))
+            if len(set(header)) != len(header):
+                problems.append(Problem(file=rel, line=1, message="duplicate column names in the header"))
+            if len(problems) > before:
+                return None
+            position = {name: header.index(name) for name in names}
+            row_no = 0
+            line = reader.line_num + 1
+            for row in reader:
+                end_line = reader.line_num
+                if not any(c.strip() for c in row):
+                    line = end_line + 1
+                    continue
+                row_no += 1
+                if len(row) != len(header):
+                    problems.append(Problem(file=rel, row=row_no, line=line, message=f"has {len(row)} cells, header has {len(header)}"))
+                    line = end_line + 1
+                    continue
+                record: Row = {}
+                for name, type_, cons in specs:
+                    cell = row[position[name]].strip()
+                    if cell == "":
+                        if cons.get("required"):
+                            problems.append(Problem(file=rel, row=row_no, line=line, field=name, message="required value is empty"))
+                        record[name] = None
+                        continue
+                    if "\x00" in cell:
+                        problems.append(Problem(file=rel, row=row_no, line=line, field=name, message="contains a NUL byte"))
+                        record[name] = None
+                        continue
+                    try:
+                        value = _cast(cell, type_)
+                    except ValueError as exc:
+                        problems.append(Problem(file=rel, row=row_no, line=line, field=name, message=f"{exc} (column type is {type_})"))
+                        record[name] = None
+                        continue
+                    if cons:
+                        message = _constraint_problem(value, cons)
+                        if message:
+                            problems.append(Problem(file=rel, row=row_no, line=line, field=name, message=message))
+                    record[name] = value
+                record["_row"], record["_line"] = row_no, line
+                records.append(record)
+                line = end_line + 1
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        problems.append(Problem(file=rel, line=line, message=f"not UTF-8 text (invalid byte at offset {exc.start}); save the file as UTF-8"))
+        problems.append(Problem(file=rel, message=f"not UTF-8 text (invalid byte near offset {exc.start} of a block); save the file as UTF-8"))
         return None
-    if "\x00" in text:
-        problems.append(Problem(file=rel, message="contains NUL bytes: not a text CSV file"))
-        return None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        rows = list(reader)
     except csv.Error as exc:
-        problems.append(Problem(file=rel, line=reader.line_num, message=f"CSV syntax error: {exc}"))
+        problems.append(Problem(file=rel, message=f"CSV syntax error: {exc}"))
         return None
-    if not rows or not any(cell.strip() for cell in rows[0]):
-        problems.append(Problem(file=rel, message="empty file: expected a header row"))
+    except OSError as exc:
+        problems.append(Problem(file=rel, message=_os_message(exc)))
         return None
-    header = [h.strip() for h in rows[0]]
-    before = len(problems)
-    for name in names:
-        if name not in header:
-            problems.append(Problem(file=rel, line=1, field=name, message="required column is missing from the header"))
-    for name in header:
-        if name not in names:
-            problems.append(Problem(file=rel, line=1, field=name, message="unknown column (not in data/datapackage.json)"))
-    if len(set(header)) != len(header):
-        problems.append(Problem(file=rel, line=1, message="duplicate column names in the header"))
-    if len(problems) > before:
-        return None
-    body = [(i, r) for i, r in enumerate(rows[1:], start=1) if any(c.strip() for c in r)]
-    if not body:
+    if not records and not any(p.file == rel for p in problems):
         problems.append(Problem(file=rel, message="table has no rows"))
         return None
-    records: list[dict[str, Any]] = []
-    for row_no, row in body:
-        line = row_no + 1
-        if len(row) != len(header):
-            problems.append(Problem(file=rel, row=row_no, line=line, message=f"has {len(row)} cells, header has {len(header)}"))
-            continue
-        values = dict(zip(header, row))
-        record: dict[str, Any] = {}
-        for f in fields:
-            name, type_ = f["name"], f["type"]
-            cons = f.get("constraints", {})
-            cell = values[name].strip()
-            where = {"file": rel, "row": row_no, "line": line, "field": name}
-            if cell == "":
-                if cons.get("required"):
-                    problems.append(Problem(message="required value is empty", **where))
-                record[name] = None
-                continue
-            try:
-                value = _cast(cell, type_)
-            except ValueError as exc:
-                problems.append(Problem(message=f"{exc} (column type is {type_})", **where))
-                record[name] = None
-                continue
-            if "enum" in cons and value not in cons["enum"]:
-                problems.append(Problem(message=f"'{value}' is not one of: {', '.join(cons['enum'])}", **where))
-            if "minimum" in cons and value < cons["minimum"]:
-                problems.append(Problem(message=f"{value} is below the minimum {cons['minimum']}", **where))
-            if "maximum" in cons and value > cons["maximum"]:
-                problems.append(Problem(message=f"{value} is above the maximum {cons['maximum']}", **where))
-            if "pattern" in cons and not re.fullmatch(cons["pattern"], str(value)):
-                problems.append(Problem(message=f"'{value}' does not match {cons['pattern']}", **where))
-            record[name] = value
-        record["_row"] = row_no
-        records.append(record)
-    frame = pd.DataFrame.from_records(records, columns=[*names, "_row"])
+    return records
+
+
+def _constraint_problem(value: Any, cons: dict[str, Any]) -> str | None:
+    if "enum" in cons and value not in cons["enum"]:
+        return f"'{str(value)[:60]}' is not one of: {', '.join(cons['enum'])}"
+    if "minimum" in cons and value < cons["minimum"]:
+        return f"{value} is below the minimum {cons['minimum']}"
+    if "maximum" in cons and value > cons["maximum"]:
+        return f"{value} is above the maximum {cons['maximum']}"
+    if "pattern" in cons and not re.fullmatch(cons["pattern"], str(value)):
+        return f"'{str(value)[:60]}' does not match {cons['pattern']}"
+    return None
+
+
+def _frame(records: list[Row], fields: list[dict[str, Any]]) -> pd.DataFrame:
+    names = [f["name"] for f in fields]
+    frame = pd.DataFrame.from_records(records, columns=[*names, "_row", "_line"])
     for f in fields:
         frame[f["name"]] = frame[f["name"]].astype(_DTYPES[f["type"]])
     return frame
 
 
 def _row_where(rel: str, frame: pd.DataFrame, idx: Any, field: str | None = None) -> dict[str, Any]:
-    row = int(frame.at[idx, "_row"])
-    return {"file": rel, "row": row, "line": row + 1, "field": field}
+    return {"file": rel, "row": int(frame.at[idx, "_row"]), "line": int(frame.at[idx, "_line"]), "field": field}
 
 
 def _check_keys(tables: dict[str, pd.DataFrame], resources: dict[str, dict], problems: list[Problem]) -> None:
     for name, frame in tables.items():
         schema = resources[name]["schema"]
         rel = f"{DATA_DIR}/{resources[name]['path']}"
-        pk = schema["primaryKey"]
-        dup = frame.duplicated(subset=pk, keep="first")
-        for idx in frame.index[dup]:
-            key = ", ".join(str(frame.at[idx, k]) for k in pk)
-            problems.append(Problem(message=f"duplicate primary key ({key})", **_row_where(rel, frame, idx, pk[0])))
+        pk = schema.get("primaryKey") or []
+        pk = [pk] if isinstance(pk, str) else pk
+        if pk:
+            dup = frame.duplicated(subset=pk, keep="first")
+            for idx in frame.index[dup]:
+                key = ", ".join(str(frame.at[idx, k]) for k in pk)
+                problems.append(Problem(message=f"duplicate primary key ({key})", **_row_where(rel, frame, idx, pk[0])))
         for fk in schema.get("foreignKeys", []):
             target = fk["reference"]["resource"]
             if target not in tables:
                 continue
             known = set(tables[target][fk["reference"]["fields"]].dropna())
             col = fk["fields"]
-            for idx, value in frame[col].items():
-                if value is not None and not pd.isna(value) and value not in known:
-                    problems.append(Problem(message=f"'{value}' does not exist in {DATA_DIR}/{target}.csv", **_row_where(rel, frame, idx, col)))
+            bad = frame[col].notna() & ~frame[col].isin(known)
+            for idx in frame.index[bad]:
+                problems.append(Problem(message=f"'{frame.at[idx, col]}' does not exist in {DATA_DIR}/{target}.csv", **_row_where(rel, frame, idx, col)))
 
 
 def _check_bib_keys(tables: dict[str, pd.DataFrame], bib: Bibliography, problems: list[Problem]) -> None:
@@ -193,124 +252,77 @@ def _check_bib_keys(tables: dict[str, pd.DataFrame], bib: Bibliography, problems
         if frame is None:
             continue
         for col in columns:
-            for idx, value in frame[col].items():
-                if value is not None and not pd.isna(value) and value not in bib:
-                    problems.append(Problem(message=f"bib key '{value}' is not in {BIB_FILE}", **_row_where(f"{DATA_DIR}/{name}.csv", frame, idx, col)))
+            bad = frame[col].notna() & ~frame[col].isin(set(bib.keys()))
+            for idx in frame.index[bad]:
+                problems.append(Problem(message=f"bib key '{frame.at[idx, col]}' is not in {BIB_FILE}", **_row_where(f"{DATA_DIR}/{name}.csv", frame, idx, col)))
 
 
 def _present(value: Any) -> bool:
     return value is not None and not pd.isna(value)
 
 
-def _check_domain(tables: dict[str, pd.DataFrame], problems: list[Problem]) -> None:
-    studies, arms = tables.get("studies"), tables.get("arms")
-    results, aes = tables.get("results"), tables.get("adverse_events")
-    arm_study = dict(zip(arms["arm_id"], arms["study_id"])) if arms is not None else {}
-
-    if studies is not None and arms is not None:
-        sizes = arms.groupby("study_id")["n"].sum(min_count=1)
-        for idx, study in studies.iterrows():
-            enrolled, total = study["n_enrolled"], sizes.get(study["study_id"])
-            if _present(enrolled) and _present(total) and int(total) != int(enrolled) and not _present(study["arm_sum_note"]):
-                problems.append(Problem(
-                    message=f"arms add up to {int(total)} but n_enrolled is {int(enrolled)}; fix one or say why in arm_sum_note",
-                    **_row_where("data/studies.csv", studies, idx, "n_enrolled")))
-
-    if results is not None:
-        rel = "data/results.csv"
-        for idx, r in results.iterrows():
-            if _present(r["events"]) and _present(r["total"]) and r["events"] > r["total"]:
-                problems.append(Problem(message=f"events ({r['events']}) exceed total ({r['total']})", **_row_where(rel, results, idx, "events")))
-            for col in ("arm_id", "comparator_arm_id"):
-                arm = r[col]
-                if _present(arm) and arm in arm_study and arm_study[arm] != r["study_id"]:
-                    problems.append(Problem(message=f"arm '{arm}' belongs to study '{arm_study[arm]}', not '{r['study_id']}'", **_row_where(rel, results, idx, col)))
-            if _present(r["events"]) and _present(r["total"]) and _present(r["percent"]) and r["total"] > 0:
-                computed = 100 * r["events"] / r["total"]
-                if abs(computed - r["percent"]) > 1.0:
-                    problems.append(Problem(
-                        message=f"percent {r['percent']} disagrees with events/total = {computed:.1f}%",
-                        **_row_where(rel, results, idx, "percent")))
-            if r["measure"] == "effect":
-                if not _present(r["effect"]) and not _present(r["p_value"]) and not _present(r["p_text"]):
-                    problems.append(Problem(message="an effect row needs an effect or a p value", **_row_where(rel, results, idx, "effect")))
-                if _present(r["effect"]) and not _present(r["effect_type"]):
-                    problems.append(Problem(message="effect given without effect_type", **_row_where(rel, results, idx, "effect_type")))
-            if r["measure"] == "count" and not _present(r["events"]):
-                problems.append(Problem(message="a count row needs events", **_row_where(rel, results, idx, "events")))
-            lo, est, hi = r["ci_low"], r["effect"], r["ci_high"]
-            if _present(lo) and _present(hi) and lo > hi:
-                problems.append(Problem(message=f"ci_low ({lo}) is above ci_high ({hi})", **_row_where(rel, results, idx, "ci_low")))
-            if _present(lo) and _present(hi) and _present(est) and not (lo <= est <= hi):
-                problems.append(Problem(message=f"effect {est} lies outside its interval [{lo}, {hi}]", **_row_where(rel, results, idx, "effect")))
-
-    if aes is not None:
-        rel = "data/adverse_events.csv"
-        for idx, a in aes.iterrows():
-            if _present(a["patients"]) and _present(a["n_at_risk"]) and a["patients"] > a["n_at_risk"]:
-                problems.append(Problem(message=f"patients ({a['patients']}) exceed n_at_risk ({a['n_at_risk']})", **_row_where(rel, aes, idx, "patients")))
-            if _present(a["events"]) and _present(a["infusions"]) and a["events"] > a["infusions"] and not _present(a["note"]):
-                problems.append(Problem(message=f"events ({a['events']}) exceed infusions ({a['infusions']}) without a note", **_row_where(rel, aes, idx, "events")))
-            if not _present(a["patients"]) and not _present(a["events"]):
-                problems.append(Problem(message="give patients or events", **_row_where(rel, aes, idx, "patients")))
-            arm = a["arm_id"]
-            if _present(arm) and arm in arm_study and arm_study[arm] != a["study_id"]:
-                problems.append(Problem(message=f"arm '{arm}' belongs to study '{arm_study[arm]}', not '{a['study_id']}'", **_row_where(rel, aes, idx, "arm_id")))
-
-    claims = tables.get("claims")
-    if claims is not None:
-        rel = "data/claims.csv"
-        known: dict[str, str] = {}
-        for table, col in EVIDENCE_TABLES.items():
-            if tables.get(table) is not None:
-                known.update({value: table for value in tables[table][col].dropna()})
-        for idx, c in claims.iterrows():
-            ids = split_ids(c["evidence"])
-            for ev in ids:
-                if ev not in known:
-                    problems.append(Problem(message=f"evidence id '{ev}' is not a result, adverse-event or study id", **_row_where(rel, claims, idx, "evidence")))
-            if c["verdict"] != "not_assessable" and not ids:
-                problems.append(Problem(message=f"verdict '{c['verdict']}' cites no evidence row", **_row_where(rel, claims, idx, "evidence")))
-            if c["claim_type"] in ("efficacy", "safety") and c["verdict"] != "not_assessable" and not _present(c["certainty"]):
-                problems.append(Problem(message="an efficacy or safety verdict needs a GRADE certainty", **_row_where(rel, claims, idx, "certainty")))
-
-
-def _check_recommendations(tables: dict[str, pd.DataFrame], problems: list[Problem]) -> None:
-    """A recommendation belongs to a guidance document and cites that document's own paper."""
-    recs, studies, reports = tables.get("recommendations"), tables.get("studies"), tables.get("reports")
-    if recs is None or studies is None or reports is None:
-        return
-    rel = "data/recommendations.csv"
-    design = dict(zip(studies["study_id"], studies["design"]))
-    papers = set(zip(reports["study_id"], reports["bib_key"]))
-    for idx, r in recs.iterrows():
-        kind = design.get(r["study_id"])
-        if kind is not None and kind not in GUIDANCE_DESIGNS:
-            problems.append(Problem(
-                message=f"study '{r['study_id']}' is a {kind}, not one of: {', '.join(GUIDANCE_DESIGNS)}",
-                **_row_where(rel, recs, idx, "study_id")))
-        if kind is not None and (r["study_id"], r["bib_key"]) not in papers:
-            problems.append(Problem(
-                message=f"bib key '{r['bib_key']}' is not a report of study '{r['study_id']}' in data/reports.csv",
-                **_row_where(rel, recs, idx, "bib_key")))
-
-
-def split_ids(value: Any) -> list[str]:
-    """Evidence ids of a claim, in order ('a; b;c' -> ['a', 'b', 'c'])."""
-    if not _present(value):
-        return []
-    return [part.strip() for part in str(value).split(";") if part.strip()]
+def _check_rules(records: dict[str, list[Row]], resources: dict[str, dict], problems: list[Problem]) -> None:
+    """Run every named rule of `rules.RULES` (and the per-table text and source rules)."""
+    ctx = rules.context(records)
+    by_table: dict[str, list[rules.Rule]] = {}
+    for rule in rules.RULES:
+        by_table.setdefault(rule.table, []).append(rule)
+    for name, rows in records.items():
+        rel = f"{DATA_DIR}/{resources[name]['path']}"
+        fields = resources[name]["schema"]["fields"]
+        enums = {f["name"] for f in fields if f.get("constraints", {}).get("enum") or f["type"] != "string"}
+        prose = rules.prose_fields([f["name"] for f in fields], enums)
+        has_source = "source_tier" in {f["name"] for f in fields}
+        table_rules = by_table.get(name, [])
+        for row in rows:
+            for rule in table_rules:
+                message = rule.check(row, ctx)
+                if message:
+                    problems.append(Problem(file=rel, row=row["_row"], line=row["_line"], field=rule.field, message=f"{message} [{rule.name}]"))
+            if has_source:
+                message = rules.SOURCE_RULE.check(row, ctx)
+                if message:
+                    problems.append(Problem(file=rel, row=row["_row"], line=row["_line"], field="source_tier", message=f"{message} [{rules.SOURCE_RULE.name}]"))
+            for col in prose:
+                text = row.get(col)
+                if text:
+                    phrase = rules.working_note(text)
+                    if phrase:
+                        problems.append(Problem(file=rel, row=row["_row"], line=row["_line"], field=col,
+                                                message=f"reads like a working note ('{phrase}'): say what the source shows and where [no_working_notes]"))
 
 
 def read_descriptor(root: Path) -> dict[str, Any]:
     path = root / DATA_DIR / DESCRIPTOR
     rel = f"{DATA_DIR}/{DESCRIPTOR}"
+
+    def bad(message: str) -> EvidenceError:
+        return EvidenceError([Problem(file=rel, message=message)])
+
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise EvidenceError([Problem(file=rel, message="file not found")]) from None
+        raise bad("file not found") from None
+    except OSError as exc:
+        raise bad(_os_message(exc)) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise EvidenceError([Problem(file=rel, message=f"not valid JSON: {exc}")]) from None
+        raise bad(f"not valid JSON: {exc}") from None
+    except RecursionError:
+        raise bad("nested too deeply to be a data package") from None
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list) or not descriptor["resources"]:
+        raise bad("has no 'resources' list: regenerate it with `evidence schema`")
+    for i, res in enumerate(descriptor["resources"], start=1):
+        if not isinstance(res, dict) or not isinstance(res.get("name"), str) or not isinstance(res.get("path"), str):
+            raise bad(f"resource {i} lacks a name or path")
+        schema = res.get("schema")
+        if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list) or not all(
+                isinstance(f, dict) and isinstance(f.get("name"), str) and f.get("type", "string") in _DTYPES for f in schema["fields"]):
+            raise bad(f"resource '{res['name']}' has no valid schema fields")
+        if "/" in res["path"] or res["path"].startswith("."):
+            raise bad(f"resource '{res['name']}' path '{res['path']}' must be a file name inside data/")
+        for f in schema["fields"]:
+            f.setdefault("type", "string")
+    return descriptor
 
 
 def collect(root: Path) -> tuple[dict[str, pd.DataFrame], Bibliography, list[Problem]]:
@@ -318,20 +330,46 @@ def collect(root: Path) -> tuple[dict[str, pd.DataFrame], Bibliography, list[Pro
     descriptor = read_descriptor(root)
     resources = {r["name"]: r for r in descriptor["resources"]}
     problems: list[Problem] = []
-    tables: dict[str, pd.DataFrame] = {}
+    records: dict[str, list[Row]] = {}
     for name, resource in resources.items():
         rel = f"{DATA_DIR}/{resource['path']}"
-        frame = _read_table(root / DATA_DIR / resource["path"], rel, resource, problems)
-        if frame is not None:
-            tables[name] = frame
+        rows = _read_records(root / DATA_DIR / resource["path"], rel, resource, problems)
+        if rows is not None:
+            records[name] = rows
     bib, bib_problems = read_bibliography(root / BIB_FILE, BIB_FILE)
     problems.extend(bib_problems)
+    tables = {name: _frame(rows, resources[name]["schema"]["fields"]) for name, rows in records.items()}
     _check_keys(tables, resources, problems)
     _check_bib_keys(tables, bib, problems)
-    if len(tables) == len(resources):
-        _check_domain(tables, problems)
-        _check_recommendations(tables, problems)
+    if len(records) == len(resources):
+        _check_rules(records, resources, problems)
     return tables, bib, problems
+
+
+class TrackedTables(dict):
+    """The tables, remembering which ones were read: a notebook's footer records them, so
+    the build reruns a notebook only when a table it read changes."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.accessed: set[str] = set()
+
+    def __getitem__(self, key: str) -> pd.DataFrame:
+        self.accessed.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key in self:
+            self.accessed.add(key)
+        return super().get(key, default)
+
+    def values(self):  # type: ignore[override]
+        self.accessed.update(self.keys())
+        return super().values()
+
+    def items(self):  # type: ignore[override]
+        self.accessed.update(self.keys())
+        return super().items()
 
 
 def validate(root: Path | None = None) -> EvidenceBase:
@@ -340,7 +378,7 @@ def validate(root: Path | None = None) -> EvidenceBase:
     tables, bib, problems = collect(root)
     if problems:
         raise EvidenceError(problems)
-    clean = {name: frame.drop(columns="_row").reset_index(drop=True) for name, frame in tables.items()}
+    clean = TrackedTables({name: frame.drop(columns=["_row", "_line"]).reset_index(drop=True) for name, frame in tables.items()})
     return EvidenceBase(root=root, tables=clean, bib=bib)
 
 
