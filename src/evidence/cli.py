@@ -7,6 +7,7 @@ never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -107,6 +108,15 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # disk full, read-only folder, vanished file: a message, not a traceback
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        print(f"error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug: one line, and the trace only on request
+        if os.environ.get("EVIDENCE_DEBUG"):
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc} (set EVIDENCE_DEBUG=1 for the trace)", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

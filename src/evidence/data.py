@@ -51,7 +51,8 @@ class EvidenceBase:
 
 
 MAX_TABLE_BYTES = 256 * 1024 * 1024
-INT64_MAX = 2**63 - 1
+# Whole numbers beyond 2**53 lose digits once pandas mixes them with missing values.
+INT_LIMIT = 2**53
 _INT_RE = re.compile(r"[+-]?[0-9]+", re.ASCII)
 _NUMBER_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
@@ -62,12 +63,12 @@ FALSE_VALUES = ("false", "False", "FALSE", "0")
 
 def _cast(value: str, type_: str) -> Any:
     """A cell as its column's type. Stricter than Python's int()/float(): ASCII digits only,
-    no underscores, no inf/nan, whole numbers within 64 bits."""
+    no underscores, no inf/nan, whole numbers within 2**53."""
     if type_ == "integer":
         if not _INT_RE.fullmatch(value):
             raise ValueError(f"'{value}' is not a whole number")
         number = int(value)
-        if abs(number) > INT64_MAX:
+        if abs(number) > INT_LIMIT:
             raise ValueError(f"'{value[:30]}' is too large for a whole-number column")
         return number
     if type_ == "number":

@@ -46,8 +46,13 @@ def _source_fields() -> list[dict[str, Any]]:
     ]
 
 
+# No study, cohort or label counts more than a billion patients or infusions; a larger count
+# is a typing error, and the bound keeps sums of counts far inside 64 bits.
+MAX_COUNT = 1_000_000_000
+
+
 def _count(name: str, description: str = "") -> dict[str, Any]:
-    return _f(name, "integer", minimum=0, description=description)
+    return _f(name, "integer", minimum=0, maximum=MAX_COUNT, description=description)
 
 
 def _fk(fields: str | list[str], resource: str, ref: str | list[str]) -> dict[str, Any]:
