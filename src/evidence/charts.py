@@ -81,20 +81,31 @@ def _year(base: EvidenceBase, key: str | None) -> int | None:
     return int(year) if year.isdigit() else None
 
 
+def study_labels(base: EvidenceBase) -> dict[str, str]:
+    """Every study's display label, built once per evidence base (a per-call lookup rebuild made
+    chart builders quadratic in the number of studies)."""
+    cached = base.__dict__.get("_study_labels")
+    if cached is not None:
+        return cached
+    primary = _primary_bib(base)
+    studies = base.tables["studies"]
+    labels: dict[str, str] = {}
+    for sid, acronym, title in zip(studies["study_id"], studies["acronym"], studies["short_title"]):
+        key = primary.get(sid)
+        if key in base.bib and base.bib[key].authors:
+            short = base.bib.short(key)
+        else:
+            title = str(title)
+            year = base.bib[key].get("year") if key in base.bib else ""
+            short = (title[:38].rsplit(" ", 1)[0] + "…" if len(title) > 40 else title) + (f" {year}" if year else "")
+        labels[sid] = f"{acronym} ({short})" if isinstance(acronym, str) and acronym else short
+    base.__dict__["_study_labels"] = labels
+    return labels
+
+
 def _study_label(base: EvidenceBase, study_id: str) -> str:
     """'ProDERM (Aggarwal et al 2022)', 'Cherin et al 2002', or the study's own title when no author was verified."""
-    key = _primary_bib(base).get(study_id)
-    studies = base.tables["studies"].set_index("study_id")
-    acronym = studies.at[study_id, "acronym"] if study_id in studies.index else None
-    if key in base.bib and base.bib[key].authors:
-        short = base.bib.short(key)
-    elif study_id in studies.index:
-        title = str(studies.at[study_id, "short_title"])
-        year = base.bib[key].get("year") if key in base.bib else ""
-        short = (title[:38].rsplit(" ", 1)[0] + "…" if len(title) > 40 else title) + (f" {year}" if year else "")
-    else:
-        short = study_id
-    return f"{acronym} ({short})" if isinstance(acronym, str) and acronym else short
+    return study_labels(base).get(study_id, study_id)
 
 
 def evidence_map(base: EvidenceBase) -> Figure:
