@@ -186,3 +186,15 @@ def test_skinscig_safety_pavenski_haemolysis_per_infusion():
     assert (ae.at["pavenski2021_ae01", "events"], ae.at["pavenski2021_ae01", "infusions"]) == (32, 99)
     assert (ae.at["pavenski2021_ae02", "events"], ae.at["pavenski2021_ae02", "infusions"]) == (19, 99)
     assert _skinscig_rows("studies").at["pavenski2021", "n_enrolled"] == 78
+
+
+def test_musthave_aan2012_levels_for_the_myopathies():
+    """AAN 2012 (Neurology 78:1009, abstract): nonresponsive adult DM Level C; IBM and PM Level U."""
+    recs = validate(ROOT).tables["recommendations"].set_index("rec_id")
+    got = {r: (recs.at[r, "subtype"], recs.at[r, "stance"], recs.at[r, "grade"])
+           for r in ("aan2012_rec01", "aan2012_rec02", "aan2012_rec03")}
+    assert got == {
+        "aan2012_rec01": ("dm", "conditional", "Level C"),
+        "aan2012_rec02": ("ibm", "insufficient_evidence", "Level U"),
+        "aan2012_rec03": ("pm", "insufficient_evidence", "Level U"),
+    }
