@@ -186,3 +186,37 @@ def test_skinscig_safety_pavenski_haemolysis_per_infusion():
     assert (ae.at["pavenski2021_ae01", "events"], ae.at["pavenski2021_ae01", "infusions"]) == (32, 99)
     assert (ae.at["pavenski2021_ae02", "events"], ae.at["pavenski2021_ae02", "infusions"]) == (19, 99)
     assert _skinscig_rows("studies").at["pavenski2021", "n_enrolled"] == 78
+
+
+def test_musthave_aan2012_levels_for_the_myopathies():
+    """AAN 2012 (Neurology 78:1009, abstract): nonresponsive adult DM Level C; IBM and PM Level U."""
+    recs = validate(ROOT).tables["recommendations"].set_index("rec_id")
+    got = {r: (recs.at[r, "subtype"], recs.at[r, "stance"], recs.at[r, "grade"])
+           for r in ("aan2012_rec01", "aan2012_rec02", "aan2012_rec03")}
+    assert got == {
+        "aan2012_rec01": ("dm", "conditional", "Level C"),
+        "aan2012_rec02": ("ibm", "insufficient_evidence", "Level U"),
+        "aan2012_rec03": ("pm", "insufficient_evidence", "Level U"),
+    }
+
+
+def test_musthave_ma2023_ivig_to_scig_switch_figures():
+    """PubMed 37796840 abstract: 20 patients switched; 78.9% preferred SCIG; 3 flares, 5 escalated, 4 de-escalated."""
+    import pandas as pd
+
+    tables = validate(ROOT).tables
+    assert tables["studies"].set_index("study_id").at["ma2023scig", "n_enrolled"] == 20
+    res = tables["results"].set_index("result_id")
+    assert res.at["ma2023scig_r01", "percent"] == 78.9
+    assert pd.isna(res.at["ma2023scig_r01", "events"]), "the abstract prints 78.9% without a count"
+    counts = {r: (res.at[r, "events"], res.at[r, "total"]) for r in ("ma2023scig_r04", "ma2023scig_r05", "ma2023scig_r06")}
+    assert counts == {"ma2023scig_r04": (3, 20), "ma2023scig_r05": (5, 20), "ma2023scig_r06": (4, 20)}
+
+
+def test_musthave_danieli2022_scig_is_subcutaneous_and_unquantified():
+    """Front Immunol 2022 (doi 10.3389/fimmu.2021.805705): 20% SCIg (Hizentra); the abstract gives no figures."""
+    tables = validate(ROOT).tables
+    arm = tables["arms"].set_index("arm_id").loc["danieli2022scig_scig"]
+    assert (arm["intervention"], arm["product"]) == ("scig", "Hizentra 20% (CSL Behring)")
+    res = tables["results"][tables["results"]["study_id"] == "danieli2022scig"]
+    assert len(res) == 4 and set(res["measure"]) == {"descriptive"} and res["events"].isna().all()
