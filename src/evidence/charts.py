@@ -66,11 +66,16 @@ def _sources_caption(base: EvidenceBase, keys: list[str], lead: str) -> str:
 
 
 def _primary_bib(base: EvidenceBase) -> dict[str, str]:
+    """Each study's main paper, by report role; built once per evidence base."""
+    cached = base.__dict__.get("_primary_bib")
+    if cached is not None:
+        return cached
     reports = base.tables["reports"]
     out: dict[str, str] = {}
     for role in ("primary", "label", "review", "safety", "post_hoc", "extension", "secondary"):
         for sid, key in zip(reports.loc[reports["role"] == role, "study_id"], reports.loc[reports["role"] == role, "bib_key"]):
             out.setdefault(sid, key)
+    base.__dict__["_primary_bib"] = out
     return out
 
 
@@ -143,7 +148,8 @@ def evidence_map(base: EvidenceBase) -> Figure:
         )
         .properties(width=560, height=520, description="Bubble chart of IVIG studies by myositis subtype and outcome domain")
     )
-    keys = [_primary_bib(base).get(s) for s in res["study_id"].unique()]
+    primary = _primary_bib(base)
+    keys = [primary.get(s) for s in res["study_id"].unique()]
     caption = _sources_caption(base, [k for k in keys if k], "Evidence map of primary studies in the evidence base (reviews and labels excluded).")
     return Figure("evidence-map", chart, caption, [k for k in keys if k], len(frame))
 
@@ -378,7 +384,8 @@ def dosing_schedule(base: EvidenceBase, weeks: int = 12) -> Figure:
         )
         .properties(width=WIDTH, height=alt.Step(26), description="Timeline of IVIG infusion courses by regimen")
     )
-    keys = [_primary_bib(base).get(s) for s in ivig["study_id"]]
+    primary = _primary_bib(base)
+    keys = [primary.get(s) for s in ivig["study_id"]]
     keys = [k for k in keys if k] + base.tables["documents"]["bib_key"].tolist()
     return Figure("dosing-schedule", chart, _sources_caption(base, keys, "Regimens as stated in trial reports, the octagam 10% label and the audited documents."), keys, len(frame))
 
