@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -459,3 +460,17 @@ def infusion_reactions(root: Path | None = None) -> pd.DataFrame:
 
 def bibliography(root: Path | None = None) -> Bibliography:
     return load(root).bib
+
+
+def dependency_files(base: EvidenceBase) -> list[str]:
+    """The input files whatever used `base` has read so far: the tables it looked at, their
+    descriptor and the bibliography (paths relative to the project root)."""
+    accessed = getattr(base.tables, "accessed", set(base.tables))
+    return sorted({f"{DATA_DIR}/{DESCRIPTOR}", BIB_FILE, *(f"{DATA_DIR}/{name}.csv" for name in accessed)})
+
+
+def record_dependencies(base: EvidenceBase) -> None:
+    """Tell `evidence build` which inputs this notebook read ($EVIDENCE_DEPS_FILE, set per run)."""
+    target = os.environ.get("EVIDENCE_DEPS_FILE")
+    if target:
+        Path(target).write_text(json.dumps(dependency_files(base)), encoding="utf-8")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import charts as _charts  # noqa: F401  (registers the Altair theme)
-from .data import BIB_FILE, DATA_DIR, EvidenceBase, load
+from .data import BIB_FILE, DATA_DIR, EvidenceBase, dependency_files, load, record_dependencies
 
 PACKAGES = ("evidence", "pandas", "altair", "vl-convert-python", "statsmodels", "pymare", "bibtexparser")
 
@@ -31,10 +31,12 @@ class Markdown:
         return {"text/html": f"<p>{html.escape(self.text)}</p>", "text/plain": self.text}
 
 
-def data_fingerprint(root: Path) -> str:
-    """Short hash of every data file and references.bib, in a stable order."""
+def data_fingerprint(root: Path, files: list[str] | None = None) -> str:
+    """Short hash of the given input files (default: every data file and references.bib)."""
+    rels = files if files is not None else [f"{DATA_DIR}/{p.name}" for p in sorted((root / DATA_DIR).glob("*"))] + [BIB_FILE]
     digest = hashlib.sha256()
-    for path in sorted((root / DATA_DIR).glob("*")) + [root / BIB_FILE]:
+    for rel in sorted(rels):
+        path = root / rel
         if path.is_file():
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
@@ -60,9 +62,13 @@ class Session:
         return _References([self.base.bib.ama(k) for k in self.cited])
 
     def footer(self) -> _References:
+        """References and a reproducibility line; also records the inputs this notebook read,
+        so the build reruns it only when one of them changes."""
+        files = dependency_files(self.base)
+        record_dependencies(self.base)
         return _References(
             [self.base.bib.ama(k) for k in self.cited],
-            note=f"Data fingerprint {data_fingerprint(self.base.root)}; "
+            note=f"Data fingerprint {data_fingerprint(self.base.root, files)}; "
             + ", ".join(f"{p} {version(p)}" for p in PACKAGES),
         )
 
