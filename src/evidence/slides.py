@@ -104,7 +104,7 @@ def _map_slide(base: EvidenceBase, subtype: str | None) -> Slide:
     studies = _studies(base, subtype)
     n, people = len(studies), int(studies["n_enrolled"].fillna(0).sum())
     rcts = int(studies["design"].isin(["rct_parallel", "rct_crossover"]).sum())
-    where = vocab.SUBTYPE.label(subtype) if subtype else "myositis (all subtypes)"
+    where = vocab.SUBTYPE.label(subtype) if subtype else "All myositis subtypes"
     headline = f"{where}: {n} {'study' if n == 1 else 'studies'}, {people} participants, {rcts} randomised"
     notes = [f"Studies: {', '.join(str(s) for s in studies['study_id'])}.",
              "Counts are enrolled participants; any-indication safety cohorts are not counted as myositis evidence."]
@@ -179,6 +179,20 @@ def deck_slides(base: EvidenceBase, subtype: str | None) -> list[Slide]:
             _response_slide(base, subtype), _safety_slide(base, subtype)]
 
 
+def short_source(text: str, limit: int = 150) -> str:
+    """One line of sources for the slide; the full list is in the speaker notes."""
+    if len(text) <= limit:
+        return text
+    head, _, rest = text.partition(": ")
+    names = [n.strip().rstrip(".") for n in rest.split(";")]
+    shown: list[str] = []
+    for name in names:
+        if len(head) + sum(len(n) + 2 for n in shown + [name]) > limit - 40:
+            break
+        shown.append(name)
+    return f"{head}: {'; '.join(shown)} and {len(names) - len(shown)} more (all in the speaker notes)."
+
+
 def _textbox(slide, left, top, width, height, text: str, size: int, bold: bool = False, colour: str = "222222"):
     from pptx.dml.color import RGBColor
     from pptx.util import Inches, Pt
@@ -244,7 +258,7 @@ def write_deck(base: EvidenceBase, subtype: str | None, path: Path) -> Path:
                 slide.shapes.add_picture(io.BytesIO(png), Inches((SLIDE_W_IN - pic_w) / 2), Inches(1.35), Inches(pic_w), Inches(pic_h))
             elif content.lines:
                 _textbox(slide, 0.8, 1.6, 11.7, 5.0, content.lines, 24)
-            _textbox(slide, 0.4, 6.95, 12.5, 0.5, content.source, 14, colour="555555")
+            _textbox(slide, 0.4, 6.95, 12.5, 0.5, short_source(content.source), 14, colour="555555")
             slide.notes_slide.notes_text_frame.text = "\n".join([content.headline] + content.notes)
         prs.core_properties.created = prs.core_properties.modified = exports._FIXED_TIME
         prs.save(tmp)
