@@ -19,7 +19,6 @@ from typing import Any
 import pandas as pd
 
 from . import ama, marks
-from .cells import FORMULA_STARTS
 
 FONT = "Arial"  # LibreOffice substitutes the metric-compatible Liberation Sans
 FONT_PT = 9.0
@@ -328,8 +327,3 @@ def write_tables_docx(path: Path, title: str, groups: dict[str, pd.DataFrame], i
         doc.save(tmp)
 
     return atomic_write(path, write)
-
-
-def formula_like(text: str) -> bool:
-    """Text a spreadsheet would run; Word shows it as text, so DOCX cells keep it unchanged."""
-    return str(text).startswith(FORMULA_STARTS)
