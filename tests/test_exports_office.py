@@ -208,3 +208,25 @@ def test_word_writer_keeps_formula_text_as_plain_text(tmp_path):
     path = word.write_tables_docx(tmp_path / "x.docx", "T", {"": pd.DataFrame({"A": FORMULAS})})
     xml = zipfile.ZipFile(path).read("word/document.xml").decode("utf-8")
     assert "=1+1" in xml and "instrText" not in xml and "fldSimple" not in xml
+
+
+def test_chart_exports_carry_their_source_and_a_slide_size_copy(base, tmp_path):
+    from PIL import Image
+
+    from evidence import charts
+
+    figure = charts.response_rates(base, "dm")
+    png, svg, page, slide = exports.write_chart(figure, tmp_path)
+    assert "Source: " in svg.read_text(encoding="utf-8") and "Aggarwal et al 2022" in svg.read_text(encoding="utf-8")
+    assert Image.open(slide).size == (1920, 1080)
+    width, height = Image.open(png).size
+    assert width > 1000 and height > 300  # 2x scale
+
+
+def test_response_rate_rows_have_their_own_arm_scale(base):
+    """Each study row is a facet with an independent arm scale, so its bars sit level with its label."""
+    from evidence import charts
+
+    spec = charts.response_rates(base).chart.to_dict()
+    assert spec["facet"]["row"]["field"] == "row"
+    assert spec["resolve"]["scale"]["y"] == "independent"

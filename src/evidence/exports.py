@@ -193,4 +193,4 @@ def write_chart(figure, folder: Path) -> list[Path]:
     slide = atomic_write(folder / "slide" / f"{figure.slug}.png", lambda p: p.write_bytes(slide_png(spec)))
     page = atomic_write(folder / f"{figure.slug}.html",
                         lambda p: p.write_text(vlc.vegalite_to_html(spec, bundle=True), encoding="utf-8"))
-    return [png, svg, slide, page]
+    return [png, svg, page, slide]
