@@ -46,7 +46,8 @@ def _lines(text: str, width_chars: float) -> int:
     """Wrapped line count of a cell's text at a column width given in characters."""
     import math
 
-    return sum(max(1, math.ceil(len(part) / max(1.0, width_chars - 1))) for part in str(text).split("\n"))
+    per_line = max(1.0, 1.15 * width_chars - 2)  # a width unit is one '0'; running text is narrower
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in str(text).split("\n"))
 
 
 def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path, about: dict[str, str] | None = None) -> Path:
@@ -69,14 +70,14 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path, about: dict[str, str
             ws = wb.create_sheet(title=name[:31])
             note = about.get(name) or f"{name}, from the evidence base in data/ (see data/datapackage.json)."
             ws.append([safe_cell(note)])
-            ws["A1"].font = Font(italic=True, color="444444")
+            ws["A1"].font = Font(name="Calibri", italic=True, color="444444")
             ws.append([safe_cell(c) for c in frame.columns])
             judged = {j for j, c in enumerate(frame.columns) if str(c).strip().lower() in ("verdict", "certainty", "status")}
             for row in frame.itertuples(index=False):
                 ws.append([safe_cell(marks.mark(frame.columns[j], v) if j in judged and isinstance(v, str) and v else v)
                            for j, v in enumerate(row)])
             for cell in ws[2]:
-                cell.font = Font(bold=True)
+                cell.font = Font(name="Calibri", bold=True)
                 cell.fill = PatternFill("solid", fgColor="E6E6E6")
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
             ws.freeze_panes = "A3"
