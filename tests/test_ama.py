@@ -138,3 +138,16 @@ def test_project_bibliography_never_prints_bookkeeping_fields():
             value = ref.get(name).strip()
             if len(value) > 12:
                 assert value not in text, (key, name)
+
+
+@pytest.mark.parametrize("journal,abbreviation", [
+    # as printed on the NLM Index Medicus list or on the article's PubMed record
+    ("New England Journal of Medicine", "N Engl J Med"),
+    ("The Journal of Rheumatology", "J Rheumatol"),
+    ("Archivum Immunologiae et Therapiae Experimentalis", "Arch Immunol Ther Exp (Warsz)"),
+    ("Arthritis Research & Therapy", "Arthritis Res Ther"),  # PubMed 38233885
+    ("Cochrane Database of Systematic Reviews", "Cochrane Database Syst Rev"),  # PubMed 22895935
+    ("The Rheumatologist", "The Rheumatologist"),  # not an NLM-indexed title: printed in full
+])
+def test_nlm_abbreviations(journal, abbreviation):
+    assert ama.journal_abbreviation(journal) == abbreviation

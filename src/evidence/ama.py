@@ -29,11 +29,14 @@ NLM_ABBREVIATIONS: dict[str, str] = {
     "Annals of the Rheumatic Diseases": "Ann Rheum Dis",  # medicus list
     "Archivum Immunologiae et Therapiae Experimentalis": "Arch Immunol Ther Exp (Warsz)",  # medicus list
     "Arthritis and Rheumatism": "Arthritis Rheum",  # medicus list
+    "Arthritis Research & Therapy": "Arthritis Res Ther",  # PubMed 38233885
+    "Autoimmunity Reviews": "Autoimmun Rev",  # PubMed 34800685
     "Blood": "Blood",  # medicus list
     "Clinical and Experimental Rheumatology": "Clin Exp Rheumatol",  # medicus list
     "Clinical Reviews in Allergy & Immunology": "Clin Rev Allergy Immunol",  # medicus list
     "Clinical Rheumatology": "Clin Rheumatol",  # medicus list
     "Cochrane Database of Systematic Reviews": "Cochrane Database Syst Rev",  # PubMed 22895935
+    "Frontiers in Immunology": "Front Immunol",  # PubMed 34603326
     "Journal of Allergy and Clinical Immunology": "J Allergy Clin Immunol",  # medicus list
     "Journal of Neurology": "J Neurol",  # medicus list
     "Journal of Rheumatology": "J Rheumatol",  # medicus list
@@ -41,6 +44,7 @@ NLM_ABBREVIATIONS: dict[str, str] = {
     "MMWR Morbidity and Mortality Weekly Report": "MMWR Morb Mortal Wkly Rep",  # medicus list
     "Medicina (Buenos Aires)": "Medicina (B Aires)",  # medicus list ("Medicina")
     "Modern Rheumatology": "Mod Rheumatol",  # PubMed 24387253
+    "Neurological Sciences": "Neurol Sci",  # PubMed 36905450
     "Neurology": "Neurology",  # medicus list
     "New England Journal of Medicine": "N Engl J Med",  # medicus list
     "QJM": "QJM",  # medicus list
