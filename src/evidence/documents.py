@@ -150,7 +150,9 @@ def sof_layout(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         if col not in used:
             out[str(col)] = [word.cell_text(v) for v in frame[col]]
     notes = [f"{letter}. {text}" for text, letter in letters.items()]
-    return pd.DataFrame(out), notes
+    table = pd.DataFrame(out)
+    empty = [c for c in table.columns if all(not word.cell_text(v).strip() for v in table[c])]
+    return table.drop(columns=empty), notes  # e.g. absolute-effect columns where no study has counts
 
 
 def sof_references(base: EvidenceBase, subtype: str) -> list[str]:
