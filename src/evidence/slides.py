@@ -217,19 +217,25 @@ SLIDE_CONFIG = {"axis": {"labelFontSize": 20, "titleFontSize": 22}, "legend": {"
                 "text": {"fontSize": 18}}
 
 
-def _chart_png(figure: charts.Figure) -> bytes:
-    """The chart at 2x with type scaled up for projection; the slide prints the source line itself."""
+def _chart_png(figure: charts.Figure, cache: dict[str, bytes] | None = None) -> bytes:
+    """The chart at 2x with type scaled up for projection; the slide prints the source line itself.
+    `cache` (slug -> PNG) lets the decks share a chart they all show, such as the evidence map."""
     import vl_convert as vlc
 
+    if cache is not None and figure.slug in cache:
+        return cache[figure.slug]
     spec = figure.chart.to_dict()
     config = dict(spec.get("config", {}))
     for key, values in SLIDE_CONFIG.items():
         config[key] = {**config.get(key, {}), **values}
     spec["config"] = config
-    return vlc.vegalite_to_png(spec, scale=2)
+    png = vlc.vegalite_to_png(spec, scale=2)
+    if cache is not None:
+        cache[figure.slug] = png
+    return png
 
 
-def write_deck(base: EvidenceBase, subtype: str | None, path: Path) -> Path:
+def write_deck(base: EvidenceBase, subtype: str | None, path: Path, cache: dict[str, bytes] | None = None) -> Path:
     """Title slide plus the content slides, 16:9, each with headline, chart, source and notes."""
     from PIL import Image
     from pptx import Presentation
@@ -250,7 +256,7 @@ def write_deck(base: EvidenceBase, subtype: str | None, path: Path) -> Path:
             slide = prs.slides.add_slide(blank)
             _textbox(slide, 0.4, 0.2, 12.5, 1.1, content.headline, 28, bold=True)
             if content.figure is not None:
-                png = _chart_png(content.figure)
+                png = _chart_png(content.figure, cache)
                 w, h = Image.open(io.BytesIO(png)).size
                 max_w, max_h = 12.5, 5.5
                 scale = min(max_w / w, max_h / h)
@@ -273,7 +279,8 @@ def deck_subtypes(base: EvidenceBase) -> list[str]:
 
 
 def write_decks(base: EvidenceBase, folder: Path) -> list[Path]:
-    paths = [write_deck(base, None, folder / "overview.pptx")]
+    cache: dict[str, bytes] = {}
+    paths = [write_deck(base, None, folder / "overview.pptx", cache)]
     for code in deck_subtypes(base):
-        paths.append(write_deck(base, code, folder / f"{code}.pptx"))
+        paths.append(write_deck(base, code, folder / f"{code}.pptx", cache))
     return paths
