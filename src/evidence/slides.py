@@ -265,7 +265,8 @@ def write_deck(base: EvidenceBase, subtype: str | None, path: Path, cache: dict[
             elif content.lines:
                 _textbox(slide, 0.8, 1.6, 11.7, 5.0, content.lines, 24)
             _textbox(slide, 0.4, 6.95, 12.5, 0.5, short_source(content.source), 14, colour="555555")
-            slide.notes_slide.notes_text_frame.text = "\n".join([content.headline] + content.notes)
+            notes = content.notes or (["Certainty of the evidence for this subtype:"] + _certainty_lines(base, subtype) if subtype else [])
+            slide.notes_slide.notes_text_frame.text = "\n".join([content.headline] + notes)
         prs.core_properties.created = prs.core_properties.modified = exports._FIXED_TIME
         prs.save(tmp)
 
