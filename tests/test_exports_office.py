@@ -230,3 +230,15 @@ def test_response_rate_rows_have_their_own_arm_scale(base):
     spec = charts.response_rates(base).chart.to_dict()
     assert spec["facet"]["row"]["field"] == "row"
     assert spec["resolve"]["scale"]["y"] == "independent"
+
+
+def test_interactive_chart_page_keeps_script_text_inert():
+    """A data string holding </script> must not end the page's script block (opened in Chromium: shown as text)."""
+    import altair as alt
+
+    frame = pd.DataFrame({"a": ["</script><script>alert(1)</script>", "x & y"], "b": [1, 2]})
+    spec = alt.Chart(frame).mark_bar().encode(x="b:Q", y="a:N").properties(title="T </script>").to_dict()
+    page = exports.offline_html(spec)
+    plain = exports.offline_html(alt.Chart(pd.DataFrame({"a": ["p"], "b": [1]})).mark_bar().encode(x="b:Q", y="a:N").to_dict())
+    assert page.count("</script>") == plain.count("</script>")
+    assert "\\u003c/script\\u003e\\u003cscript\\u003ealert(1)" in page

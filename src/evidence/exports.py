@@ -182,6 +182,37 @@ def slide_png(spec: dict, size: tuple[int, int] = SLIDE_PX) -> bytes:
     return out.getvalue()
 
 
+def offline_html(spec: dict) -> str:
+    """vl-convert's bundled HTML page, with every string of the spec escaped for a <script> block.
+
+    vl-convert inlines the spec as raw JSON inside <script>, so a data string holding '</script>'
+    would end the block and run as markup. Each string is first swapped for a token, the page is
+    rendered, then each token becomes the JSON-escaped string with '<', '>' and '&' as \\u escapes."""
+    import json
+
+    import vl_convert as vlc
+
+    originals: list[str] = []
+
+    def swap(value):
+        if isinstance(value, dict):
+            return {k: swap(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [swap(v) for v in value]
+        if isinstance(value, str):
+            originals.append(value)
+            return f"@@evidence-string-{len(originals) - 1}@@"
+        return value
+
+    page = vlc.vegalite_to_html(swap(spec), bundle=True)
+
+    def back(match: re.Match) -> str:
+        text = json.dumps(originals[int(match.group(1))])[1:-1]
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+    return re.sub(r"@@evidence-string-(\d+)@@", back, page)
+
+
 def write_chart(figure, folder: Path) -> list[Path]:
     """PNG at 2x and SVG with the source line drawn in, a 1920x1080 slide PNG, and an interactive
     HTML page with Vega inlined (works offline)."""
@@ -193,5 +224,5 @@ def write_chart(figure, folder: Path) -> list[Path]:
     svg = atomic_write(folder / f"{figure.slug}.svg", lambda p: p.write_text(vlc.vegalite_to_svg(spec), encoding="utf-8"))
     slide = atomic_write(folder / "slide" / f"{figure.slug}.png", lambda p: p.write_bytes(slide_png(spec)))
     page = atomic_write(folder / f"{figure.slug}.html",
-                        lambda p: p.write_text(vlc.vegalite_to_html(spec, bundle=True), encoding="utf-8"))
+                        lambda p: p.write_text(offline_html(spec), encoding="utf-8"))
     return [png, svg, page, slide]
