@@ -229,6 +229,9 @@ def _chart_png(figure: charts.Figure, cache: dict[str, bytes] | None = None) -> 
     for key, values in SLIDE_CONFIG.items():
         config[key] = {**config.get(key, {}), **values}
     spec["config"] = config
+    width, height = spec.get("width"), spec.get("height")
+    if isinstance(width, int | float) and isinstance(height, int | float) and height < 0.45 * width:
+        spec["height"] = round(0.45 * width)  # a short, wide plot (a forest of two rows) gets room on a 16:9 slide
     png = vlc.vegalite_to_png(spec, scale=2)
     if cache is not None:
         cache[figure.slug] = png
