@@ -3,7 +3,7 @@
 import pytest
 from conftest import ROOT
 
-from evidence import build, charts, exports, tables
+from evidence import build, charts, exports, marks, tables
 from evidence.data import validate
 from evidence.errors import EvidenceError
 
@@ -58,10 +58,10 @@ def test_xlsx_and_docx_read_back(base, tmp_path):
     register = tables.claims_register(base, "csp_polymyositis")
     xlsx = exports.write_xlsx({"Claims": register}, tmp_path / "claims.xlsx")
     ws = load_workbook(xlsx)["Claims"]
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref
-    assert ws["A2"].value == register.iloc[0]["Claim"]
+    assert ws.freeze_panes == "A3" and ws.auto_filter.ref.startswith("A2:")  # row 1 says what the sheet is
+    assert ws["A3"].value == register.iloc[0]["Claim"]
     verdict_col = list(register.columns).index("Verdict") + 1
-    assert ws.cell(row=2, column=verdict_col).fill.fgColor.rgb.endswith(tuple(exports.VERDICT_FILLS.values()))
+    assert ws.cell(row=3, column=verdict_col).fill.fgColor.rgb.endswith(tuple(marks.tint(c) for c in exports.VERDICT_FILLS.values()))
     docx = exports.write_docx("Audit", {"All": register}, tmp_path / "claims.docx", references=["A ref."])
     doc = Document(docx)
     assert doc.tables[0].rows[1].cells[0].text == register.iloc[0]["Claim"]

@@ -102,57 +102,11 @@ class Reference:
         return first.split(",")[0].strip() if "," in first else first.split()[-1]
 
 
-def _ama_author(name: str) -> str:
-    if "," in name:
-        last, given = (part.strip() for part in name.split(",", 1))
-    else:
-        parts = name.split()
-        last, given = parts[-1], " ".join(parts[:-1])
-    initials = "".join(p[0] for p in re.split(r"[\s.\-]+", given) if p)
-    return f"{last} {initials}".strip()
-
-
 def format_ama(ref: Reference) -> str:
-    """An AMA (11th ed.) style citation string for one reference."""
-    corporate = ref.corporate_authors
-    authors = [a for a in ref.authors if a.lower() != "others"]
-    if len(authors) > 6 or (authors and len(authors) < len(ref.authors)):
-        names = ", ".join(a if a in corporate else _ama_author(a) for a in authors[:3]) + ", et al"  # 'others' = truncated list
-    else:
-        names = ", ".join(a if a in corporate else _ama_author(a) for a in authors)
-    title = ref.get("title").rstrip(".")
-    parts: list[str] = []
-    if names:
-        parts.append(names + ".")
-    elif ref.get("organization"):
-        parts.append(ref.get("organization").rstrip(".") + ".")
-    parts.append(title + ".")
-    if ref.entry_type == "article":
-        source = ref.get("journal").rstrip(".") + f". {ref.get('year')}"
-        if ref.get("volume"):
-            source += f";{ref.get('volume')}"
-            if ref.get("number"):
-                source += f"({ref.get('number')})"
-        if ref.get("pages"):
-            source += ":" + ref.get("pages").replace("\u2013", "-")
-        parts.append(source + ".")
-    else:
-        publisher = ref.get("organization") or ref.get("publisher")
-        if publisher and publisher not in parts[0]:
-            parts.append(publisher.rstrip(".") + ".")
-        if ref.get("note"):
-            parts.append(ref.get("note").rstrip(".") + ".")
-        if ref.get("year"):
-            parts.append(ref.get("year") + ".")
-        if ref.get("urldate"):
-            parts.append(f"Accessed {ref.get('urldate')}.")
-    if ref.get("doi"):
-        parts.append(f"doi:{ref.get('doi')}")
-    elif ref.get("url"):
-        parts.append(ref.get("url"))
-    if ref.get("pmid"):
-        parts.append(f"PMID: {ref.get('pmid')}")
-    return " ".join(parts)
+    """An AMA (11th ed.) citation as plain text; `evidence.ama` builds it (and the rich forms)."""
+    from . import ama
+
+    return ama.text(ref)
 
 
 class Bibliography:
@@ -176,6 +130,12 @@ class Bibliography:
 
     def ama(self, key: str) -> str:
         return format_ama(self.references[key])
+
+    def ama_html(self, key: str) -> str:
+        """Escaped HTML with the journal in italics."""
+        from . import ama
+
+        return ama.html_text(self.references[key])
 
     def short(self, key: str) -> str:
         """'Aggarwal 2022' style label for captions."""

@@ -306,30 +306,41 @@ def write_site(root: Path, executed: dict[str, Path], base: EvidenceBase) -> Pat
 
 
 def write_exports(root: Path, base: EvidenceBase) -> Path:
-    from . import charts, exports, tables, vocab
+    """Charts (PNG/SVG with source line, slide PNGs, HTML), tables (CSV, XLSX), audits (CSV, XLSX,
+    DOCX), summary-of-findings DOCX per subtype, and slide decks."""
+    from . import charts, documents, exports, slides, tables, vocab
 
     out = root / BUILD_DIR / "exports"
     for figure in charts.all_figures(base):
         exports.write_chart(figure, out / "charts")
     sheets = {"Study characteristics": tables.study_characteristics(base)}
-    for code in sorted(set(base.tables["certainty"]["subtype"])):
-        sheets[f"SoF {vocab.SUBTYPE.label(code)}"[:31]] = tables.summary_of_findings(base, code)
+    about = {"Study characteristics": "Study characteristics: design, size, regimen, risk of bias. Data: data/studies.csv, data/arms.csv."}
+    subtypes = sorted(set(base.tables["certainty"]["subtype"]))
+    for code in subtypes:
+        name = f"SoF {vocab.SUBTYPE.label(code)}"[:31]
+        sheets[name] = tables.summary_of_findings(base, code)
+        about[name] = (f"Summary of findings, IVIG for {vocab.SUBTYPE.label(code)}. Data: data/results.csv (counts), "
+                       "data/certainty.csv (GRADE ratings and reasons).")
     sheets["Adverse events"] = tables.adverse_event_table(base)
+    about["Adverse events"] = "Adverse events by study and arm. Data: data/adverse_events.csv, data/arms.csv."
     for name, frame in sheets.items():
         exports.write_csv(frame, out / "tables" / f"{name.lower().replace(' ', '-')}.csv")
-    exports.write_xlsx(sheets, out / "tables" / "evidence-tables.xlsx")
+    exports.write_xlsx(sheets, out / "tables" / "evidence-tables.xlsx", about)
+    for code in subtypes:
+        documents.summary_of_findings_docx(base, code, out / "tables" / f"summary-of-findings-{code}.docx")
     for doc_id, title in zip(base.tables["documents"]["doc_id"], base.tables["documents"]["title"]):
         register = tables.claims_register(base, doc_id)
         audit = tables.reference_audit(base, doc_id)
         exports.write_csv(register, out / "audits" / f"claims-{doc_id}.csv")
         exports.write_csv(audit, out / "audits" / f"references-{doc_id}.csv")
-        exports.write_xlsx({"Claims": register, "References": audit}, out / "audits" / f"audit-{doc_id}.xlsx")
-        groups = {section: grp.drop(columns=["Section"]) for section, grp in register.groupby("Section", sort=False)}
-        cites = []
-        for ev in register["Evidence"]:
-            cites += [c for c in tables.claim_citations(base, ev) if c not in cites]
-        exports.write_docx(f"Claims audit: {title}", groups, out / "audits" / f"claims-{doc_id}.docx", references=cites)
-        exports.write_docx(f"Reference audit: {title}", {"Reference list": audit}, out / "audits" / f"references-{doc_id}.docx")
+        shown = register.assign(Evidence=register["Evidence"].str.replace(";", "; ", regex=False))
+        exports.write_xlsx({"Claims": shown, "References": audit}, out / "audits" / f"audit-{doc_id}.xlsx", {
+            "Claims": f"Claims register of '{title}': each claim in our words, verdict, certainty, rationale. Data: data/claims.csv.",
+            "References": f"Reference list of '{title}' checked entry by entry. Data: data/document_references.csv, references.bib.",
+        })
+        documents.claims_register_docx(base, doc_id, out / "audits" / f"claims-{doc_id}.docx")
+        documents.reference_audit_docx(base, doc_id, out / "audits" / f"references-{doc_id}.docx")
+    slides.write_decks(base, out / "slides")
     return out
 
 

@@ -246,15 +246,22 @@ def forest_plot(base: EvidenceBase, subtype: str | None = None, harm: bool = Fal
 
 def _grouped_bars(frame: pd.DataFrame, title: str, subtitle: str, x: alt.X, colour: alt.Color,
                   tooltip: list[alt.Tooltip], width: int, label_limit: int, step: int, description: str,
-                  arm_order: list[str]) -> alt.LayerChart:
-    """Horizontal bars, one row per study or event, one offset bar per arm, counts printed at the bar end
-    (so a 0/11 arm is visible as text even when its bar has no length)."""
-    y = alt.Y("row:N", title=None, axis=alt.Axis(labelLimit=label_limit))
-    base = alt.Chart(frame).encode(y=y, yOffset=alt.YOffset("arm:N", sort=arm_order), x=x, tooltip=tooltip)
+                  arm_order: list[str]) -> alt.FacetChart:
+    """Horizontal bars, one row per study or event, one bar per arm it reports, counts printed at the
+    bar end (so a 0/11 arm is visible as text even when its bar has no length).
+
+    Each row is its own facet with its own arm scale: a row reporting one arm is one bar tall and
+    its label sits level with that bar (a shared offset scale leaves gaps that put one study's
+    bars beside the next study's label)."""
+    base = alt.Chart(frame).encode(y=alt.Y("arm:N", sort=arm_order, axis=None, title=None), x=x, tooltip=tooltip)
     bars = base.mark_bar().encode(color=colour)
     labels = base.mark_text(align="left", dx=4, fontSize=12, color="#333333").encode(text="counts:N")
-    return alt.layer(bars, labels).properties(title=alt.Title(title, subtitle=subtitle), width=width,
-                                              height=alt.Step(step), description=description)
+    header = alt.Header(title=None, labelAngle=0, labelAlign="left", labelAnchor="middle", labelOrient="left",
+                        labelBaseline="middle", labelLimit=label_limit, labelFontSize=14, labelPadding=8)
+    return (alt.layer(bars, labels).properties(width=width, height=alt.Step(step))
+            .facet(row=alt.Row("row:N", header=header, title=None), spacing=6)
+            .resolve_scale(y="independent")
+            .properties(title=alt.Title(title, subtitle=subtitle), description=description))
 
 
 def response_rates(base: EvidenceBase, subtype: str | None = None) -> Figure:
