@@ -37,6 +37,8 @@ COLUMNS = [
     "participants", "result_ids", "bib_key",
 ]
 
+EXTRA = ["smd", "smd_vi", "arm_low_ivig", "arm_high_ivig", "arm_low_control", "arm_high_control"]
+
 
 def design_family(design: str) -> str:
     """Designs that may pool together: parallel RCTs, crossover RCTs, or non-randomised."""
@@ -110,7 +112,8 @@ def _continuous(row: dict, t: pd.Series, c: pd.Series, n_t: float | None, n_c: f
     if None not in bounds:
         md = stats.mean_difference_from_cis(row["mean_ivig"], bounds[0], bounds[1], row["mean_control"], bounds[2], bounds[3])
         row.update({"estimable": True, "estimate": md.estimate, "ci_low": md.ci_low, "ci_high": md.ci_high, "yi": md.yi, "vi": md.vi,
-                    "analysis": row["analysis"] + "; SEs from each arm's 95% CI"})
+                    "analysis": row["analysis"] + "; SEs from each arm's 95% CI",
+                    "arm_low_ivig": bounds[0], "arm_high_ivig": bounds[1], "arm_low_control": bounds[2], "arm_high_control": bounds[3]})
         return row
     row["reason"] = "means reported without SD, SE or CI: no interval can be computed"
     return row
@@ -128,8 +131,11 @@ def _reported(row: dict, r: pd.Series) -> dict:
             row.update({"yi": est, "vi": stats.se_from_ci(low, high) ** 2})
         return row
     p = _num(r.get("p_value"))
-    p_text = f"p {r['p_text']}" if isinstance(r.get("p_text"), str) else (f"p = {p:g}" if p is not None else "")
-    row["reason"] = "between-arm result reported without an estimate and 95% CI" + (f" ({p_text})" if p_text else "")
+    if isinstance(r.get("p_text"), str):
+        p_text = f"p {r['p_text']}" if r["p_text"][:1] in "<>=0123456789" else str(r["p_text"])
+    else:
+        p_text = f"p = {p:g}" if p is not None else ""
+    row["reason"] = "between-arm result reported without an estimate and 95% CI" + (f"; reported as {p_text}" if p_text else "")
     return row
 
 
@@ -199,10 +205,10 @@ def comparable(base: EvidenceBase) -> pd.DataFrame:
     rows += [x for x in _adverse_event_rows(base, roles, interventions, study_rows)
              if (x["study_id"], x["events_ivig"], x["total_ivig"], x["events_control"], x["total_control"]) not in seen]
     frame = pd.DataFrame(rows)
-    for extra in ("smd", "smd_vi"):
+    for extra in EXTRA:
         if extra not in frame:
             frame[extra] = None
-    return frame[COLUMNS + ["smd", "smd_vi"]] if not frame.empty else pd.DataFrame(columns=COLUMNS + ["smd", "smd_vi"])
+    return frame[COLUMNS + EXTRA] if not frame.empty else pd.DataFrame(columns=COLUMNS + EXTRA)
 
 
 def _participants(study: pd.Series, total_t: float | None, total_c: float | None) -> int | None:
