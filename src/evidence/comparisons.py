@@ -175,7 +175,8 @@ def comparable(base: EvidenceBase) -> pd.DataFrame:
             row.update({"data_type": "descriptive", "reason": row["reason"] or "arms reported as percentages or text only, without counts or means"})
         row["participants"] = _participants(study, total_t, total_c)
         rows.append(row)
-        paired_ids.add((study_id, outcome, tp))
+        if row["estimable"]:
+            paired_ids.add((study_id, outcome, tp))
 
     estimable_keys = {(x["study_id"], x["outcome_domain"], x["timepoint_weeks"] if x["timepoint_weeks"] is not None else -1)
                       for x in rows if x["estimable"]}
@@ -201,6 +202,8 @@ def comparable(base: EvidenceBase) -> pd.DataFrame:
                     "participants": int(r["total"]) if pd.notna(r["total"]) else None})
         rows.append(row)
 
+    reported = {(x["study_id"], x["outcome_domain"], x["timepoint_weeks"]) for x in rows if x["data_type"] == "reported" and x["estimable"]}
+    rows = [x for x in rows if not (x["data_type"] == "descriptive" and (x["study_id"], x["outcome_domain"], x["timepoint_weeks"]) in reported)]
     seen = {(x["study_id"], x["events_ivig"], x["total_ivig"], x["events_control"], x["total_control"]) for x in rows}
     rows += [x for x in _adverse_event_rows(base, roles, interventions, study_rows)
              if (x["study_id"], x["events_ivig"], x["total_ivig"], x["events_control"], x["total_control"]) not in seen]
