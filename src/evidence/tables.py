@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import vocab
-from . import sof
+from . import sof, vocab
 from .data import EvidenceBase, split_ids
 
 
