@@ -20,8 +20,9 @@ from .comparisons import comparable, pooled_groups, pooling_key
 
 RATIO_DOMAIN = (0.02, 50.0)
 ROW_PX = 36
-COLS = {"study": 0, "ivig": 300, "control": 420, "weight": 540, "effect": 600}
-TABLE_WIDTH = 770
+COLS = {"study": 0, "ivig": 292, "control": 437, "weight": 582, "effect": 640}
+TABLE_WIDTH = 810
+HEADER_TEXT = {"pct_point_diff": "Diff. (points)", "LSMD": "LSMD"}
 PLOT_WIDTH = 300
 MEASURE_TEXT = {"RR": "Risk ratio", "OR": "Odds ratio", "HR": "Hazard ratio", "MD": "Mean difference",
                 "SMD": "Std. mean difference", "RD": "Risk difference", "pct_point_diff": "Difference (percentage points)",
@@ -69,7 +70,7 @@ def forest_rows(base, subtype: str | None = None, harm: bool = False, outcome: s
         table = table[table["subtype"] == subtype]
     if outcome:
         table = table[(table["outcome_domain"] == outcome) | (table["outcome"] == outcome)]
-    table = table[table["data_type"].isin(["dichotomous", "continuous", "reported"])]
+    table = table[table["data_type"].isin(["dichotomous", "continuous", "reported"])].reset_index(drop=True)
     pools = pooled_groups(table, method=method)
     out: list[dict] = []
     if table.empty:
@@ -97,6 +98,7 @@ def forest_rows(base, subtype: str | None = None, harm: bool = False, outcome: s
                 "study": labels[r["study_id"]], "outcome": f"{r['outcome']}{when}", "analysis": r["analysis"],
                 "ivig": _arm_text(r, "ivig"), "control": _arm_text(r, "control"),
                 "weight": f"{weights[idx]:.1f}%" if idx in weights else "",
+                "weight_value": weights.get(idx),
                 "estimate": r["estimate"] if r["estimable"] else None,
                 "ci_low": r["ci_low"] if r["estimable"] else None, "ci_high": r["ci_high"] if r["estimable"] else None,
                 "result_ids": r["result_ids"], "bib_key": r["bib_key"], "reason": r["reason"] or "",
@@ -113,7 +115,8 @@ def forest_rows(base, subtype: str | None = None, harm: bool = False, outcome: s
             design = key[-1]
             out.append({
                 "panel": panel, "kind": "pooled", "ratio": ratio, "measure": measure,
-                "study": f"Total, {design} trials (random effects, {pooled.method})", "outcome": "",
+                "study": f"Total ({design} RCTs, {pooled.method})" if design != "non-randomised" else f"Total (non-randomised, {pooled.method})",
+                "outcome": "", "weight_value": 100.0,
                 "ivig": str(int(members["total_ivig"].fillna(members["n_ivig"]).sum())) if members["data_type"].isin(["dichotomous", "continuous"]).all() else "",
                 "control": str(int(members["total_control"].fillna(members["n_control"]).sum())) if members["data_type"].isin(["dichotomous", "continuous"]).all() else "",
                 "weight": "100.0%", "estimate": back["estimate"], "ci_low": back["ci_low"], "ci_high": back["ci_high"],
@@ -155,7 +158,7 @@ def _panel_chart(panel: pd.DataFrame, title: str, harm: bool) -> alt.HConcatChar
     ratio = bool(panel["ratio"].iloc[0])
     measure = panel["measure"].iloc[0]
     header = {"kind": "header", "study": "Study", "outcome": "", "ivig": "IVIG", "control": "Comparator", "weight": "Weight",
-              "effect": f"{measure if measure in MEASURE_TEXT else 'Effect'} [95% CI]"}
+              "effect": f"{HEADER_TEXT.get(measure, measure) if measure in MEASURE_TEXT else 'Effect'} [95% CI]"}
     if panel["measure"].iloc[0] == "not estimable":
         header["effect"] = "Effect"
     rows = pd.concat([pd.DataFrame([header]), panel], ignore_index=True)
@@ -170,7 +173,8 @@ def _panel_chart(panel: pd.DataFrame, title: str, harm: bool) -> alt.HConcatChar
         lo_c=drawn["ci_low"].astype(float).clip(lower=lo, upper=hi), hi_c=drawn["ci_high"].astype(float).clip(lower=lo, upper=hi),
         clip_low=drawn["ci_low"].astype(float) < lo, clip_high=drawn["ci_high"].astype(float) > hi)
     height = ROW_PX * len(rows)
-    y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[len(rows) - 0.5, -0.5], nice=False, zero=False))
+    y_scale = alt.Scale(domain=[len(rows) - 0.5, -0.5], nice=False, zero=False)
+    y = alt.Y("y:Q", axis=None, scale=y_scale)
     text_base = alt.Chart(rows).encode(y=y)
 
     bold = alt.FieldOneOfPredicate(field="kind", oneOf=["header", "pooled"])
@@ -191,7 +195,7 @@ def _panel_chart(panel: pd.DataFrame, title: str, harm: bool) -> alt.HConcatChar
                                         limit=TABLE_WIDTH + PLOT_WIDTH).encode(
             y=y, x=alt.value(COLS["study"]), text="first:N").transform_filter(
                 alt.FieldOneOfPredicate(field="kind", oneOf=["heterogeneity", "note", "prediction"])),
-        *col("ivig", COLS["ivig"], 115), *col("control", COLS["control"], 115), *col("weight", COLS["weight"]),
+        *col("ivig", COLS["ivig"], 140), *col("control", COLS["control"], 140), *col("weight", COLS["weight"]),
         *col("effect", COLS["effect"], 170),
     ).properties(width=TABLE_WIDTH, height=height)
 
@@ -211,8 +215,10 @@ def _panel_chart(panel: pd.DataFrame, title: str, harm: bool) -> alt.HConcatChar
     studies = drawn[drawn["kind"] == "study"]
     if not studies.empty:
         layers.append(alt.Chart(studies).mark_rule(strokeWidth=1.6, color="#222222").encode(x=alt.X("lo_c:Q", scale=scale), x2="hi_c:Q", y=y))
-        layers.append(alt.Chart(studies).mark_square(size=110, color=vocab.OKABE_ITO["blue"], opacity=1).encode(
-            x=alt.X("estimate:Q", scale=scale), y=y,
+        studies = studies.assign(box=studies["weight_value"].astype(float).map(lambda w: 40 + 2.6 * w if pd.notna(w) else 110.0)
+                                 if "weight_value" in studies else 110.0)
+        layers.append(alt.Chart(studies).mark_square(color=vocab.OKABE_ITO["blue"], opacity=1).encode(
+            x=alt.X("estimate:Q", scale=scale), y=y, size=alt.Size("box:Q", scale=None, legend=None),
             tooltip=[alt.Tooltip("study:N", title="Study"), alt.Tooltip("outcome:N", title="Outcome"),
                      alt.Tooltip("ivig:N", title="IVIG"), alt.Tooltip("control:N", title="Comparator"),
                      alt.Tooltip("effect:N", title="Effect [95% CI]"), alt.Tooltip("analysis:N", title="Analysis")]))
@@ -228,7 +234,7 @@ def _panel_chart(panel: pd.DataFrame, title: str, harm: bool) -> alt.HConcatChar
             for x, half in ((p["lo_c"], 0.0), (min(max(p["estimate"], lo), hi), 0.38), (p["hi_c"], 0.0)):
                 pts.append({"pool": p["study"], "x": x, "ylo": p["y"] - half, "yhi": p["y"] + half, "effect": p["effect"]})
         layers.append(alt.Chart(pd.DataFrame(pts)).mark_area(color="#222222", opacity=0.9).encode(
-            x=alt.X("x:Q", scale=scale), y=alt.Y("ylo:Q", scale=y.scale), y2="yhi:Q", detail="pool:N",
+            x=alt.X("x:Q", scale=scale), y=alt.Y("ylo:Q", scale=y_scale, axis=None), y2="yhi:Q", detail="pool:N",
             tooltip=[alt.Tooltip("pool:N", title="Pooled"), alt.Tooltip("effect:N", title="Effect [95% CI]")]))
     prediction = drawn[drawn["kind"] == "prediction"]
     if not prediction.empty:
