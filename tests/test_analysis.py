@@ -175,3 +175,12 @@ def test_unknown_result_id_in_certainty_is_one_line_naming_the_row(base):
     broken.tables["certainty"] = cert
     with pytest.raises(sof.CertaintyDataError, match=r"certainty.csv row 2, field result_ids: 'nope_r99'"):
         sof.check_ids(broken)
+
+
+def test_figure_data_ships_as_formula_safe_csv(base, tmp_path):
+    fig = charts.forest_plot(base, "dm")
+    fig.data.loc[fig.data.index[0], "study"] = "=HYPERLINK(1)"
+    path = charts.write_data(fig, tmp_path)
+    assert path.name == "forest-benefit-dm.csv"
+    back = pd.read_csv(path)
+    assert back.loc[0, "study"] == "'=HYPERLINK(1)" and len(back) == len(fig.data)

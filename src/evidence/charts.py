@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import altair as alt
 import pandas as pd
 
 from . import vocab
+from .cells import safe_frame
 from .data import EvidenceBase
 
 FONT = "DejaVu Sans"
@@ -65,6 +67,14 @@ class Figure:
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
         body = f'<figure class="evidence-figure">{self.svg()}<figcaption>{html.escape(self.caption)}</figcaption></figure>'
         return {"text/html": body, "text/plain": f"Figure '{self.slug}' ({self.rows} data rows). {self.caption}"}
+
+
+def write_data(figure: Figure, folder: Path) -> Path:
+    """Write the figure's data as `<slug>.csv` beside its chart files (cells formula-safe, written atomically)."""
+    from .exports import atomic_write
+
+    frame = safe_frame(figure.table())
+    return atomic_write(Path(folder) / f"{figure.slug}.csv", lambda p: frame.to_csv(p, index=False))
 
 
 def _sources_caption(base: EvidenceBase, keys: list[str], lead: str) -> str:
@@ -375,6 +385,8 @@ def all_figures(base: EvidenceBase) -> list[Figure]:
     for code in vocab.SUBTYPE.codes:
         if code in present and code not in ("myositis", "any_indication"):
             figures.append(response_rates(base, code))
+        if code in present and code != "any_indication":
+            figures.append(forest_plot(base, code))
     studies_with_ae = base.tables["adverse_events"].dropna(subset=["arm_id", "patients", "n_at_risk"])["study_id"].unique()
     for study in sorted(studies_with_ae):
         for comparative in (True, False):
@@ -385,5 +397,5 @@ def all_figures(base: EvidenceBase) -> list[Figure]:
     return figures
 
 
-__all__ = ["Figure", "evidence_map", "timeline", "forest_plot", "response_rates", "adverse_events", "dosing_schedule",
+__all__ = ["Figure", "write_data", "evidence_map", "timeline", "forest_plot", "response_rates", "adverse_events", "dosing_schedule",
            "claim_verdicts", "all_figures"]

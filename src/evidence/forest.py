@@ -41,10 +41,10 @@ def _arm_text(row: pd.Series, arm: str) -> str:
     if row["data_type"] == "continuous":
         mean, sd, n = row[f"mean_{arm}"], row[f"sd_{arm}"], row[f"n_{arm}"]
         text = _fmt(mean)
+        if pd.notna(row.get(f"arm_low_{arm}")) and pd.isna(sd):
+            return f"{text} [{_fmt(row[f'arm_low_{arm}'])}, {_fmt(row[f'arm_high_{arm}'])}]"
         if pd.notna(sd):
             text += f" ({_fmt(sd)})"
-        elif pd.notna(row.get(f"arm_low_{arm}")):
-            text += f" [{_fmt(row[f'arm_low_{arm}'])}, {_fmt(row[f'arm_high_{arm}'])}]"
         if pd.notna(n):
             text += f", n={int(n)}"
         return text
