@@ -264,7 +264,7 @@ def why_no_data(base, subtype: str | None, harm: bool) -> list[str]:
     if primary.empty:
         return ["The evidence base holds no primary study for this scope."]
     counts = primary["design"].map(vocab.DESIGN.label).value_counts()
-    listed = "; ".join(f"{n} {label.lower()}" for label, n in counts.items())
+    listed = "; ".join(f"{label.lower()}: {n}" for label, n in counts.items())
     what = "harm" if harm else "benefit"
     return [f"Primary studies here: {listed}.",
             f"None reports a {what} outcome for an IVIG arm and a comparator arm with counts, means or a between-arm effect."] + (
