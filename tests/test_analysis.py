@@ -184,3 +184,39 @@ def test_figure_data_ships_as_formula_safe_csv(base, tmp_path):
     assert path.name == "forest-benefit-dm.csv"
     back = pd.read_csv(path)
     assert back.loc[0, "study"] == "'=HYPERLINK(1)" and len(back) == len(fig.data)
+
+
+def _synthetic_three_trials(base, counts=((37, 47, 21, 48), (20, 40, 10, 40), (8, 20, 6, 21))):
+    real = comparisons.comparable(base)
+    template = real[(real["study_id"] == "proderm") & real["outcome"].str.startswith("TIS >= 20")].iloc[0]
+    rows = []
+    for sid, (a, n1, c, n2) in zip(["proderm", "dalakas2001ibm", "walter2000ibm"], counts):
+        rr = stats.risk_ratio(a, n1, c, n2)
+        row = template.copy()
+        row.update({"study_id": sid, "events_ivig": a, "total_ivig": n1, "events_control": c, "total_control": n2,
+                    "estimate": rr.estimate, "ci_low": rr.ci_low, "ci_high": rr.ci_high, "yi": rr.yi, "vi": rr.vi, "result_ids": sid})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def test_pooled_forest_draws_diamond_heterogeneity_and_prediction_interval(base, monkeypatch):
+    fake = _synthetic_three_trials(base)
+    monkeypatch.setattr(forest, "comparable", lambda b: fake)
+    rows = forest.forest_rows(base, "dm")
+    pooled = rows[rows["kind"] == "pooled"].iloc[0]
+    direct = stats.pool(fake["yi"].tolist(), fake["vi"].tolist(), method="REML")
+    assert pooled["estimate"] == pytest.approx(math.exp(direct.estimate))
+    assert "REML" in pooled["study"]
+    weights = rows.loc[rows["kind"] == "study", "weight"].str.rstrip("%").astype(float)
+    assert weights.sum() == pytest.approx(100, abs=0.2) and weights.iloc[0] > weights.iloc[2]
+    assert rows["kind"].tolist().count("prediction") == 1
+    het = rows.loc[rows["kind"] == "heterogeneity", "study"].iloc[0]
+    assert f"Q = {direct.q:.2f}" in het and "I² =" in het and "τ² =" in het
+    spec = json.dumps(charts.forest_plot(base, "dm").chart.to_dict())
+    assert '"area"' in spec  # the diamond
+    dl = forest.forest_rows(base, "dm", method="DL")
+    assert dl.loc[dl["kind"] == "pooled", "study"].iloc[0] != pooled["study"]
+    monkeypatch.setattr(forest, "comparable", lambda b: fake.iloc[:2])
+    two = forest.forest_rows(base, "dm")
+    assert "prediction" not in two["kind"].tolist()
+    assert two.loc[two["kind"] == "pooled", "estimate"].iloc[0] != pytest.approx(pooled["estimate"])
