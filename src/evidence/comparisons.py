@@ -34,7 +34,7 @@ COLUMNS = [
     "events_ivig", "total_ivig", "events_control", "total_control",
     "mean_ivig", "sd_ivig", "n_ivig", "mean_control", "sd_control", "n_control", "unit",
     "estimate", "ci_low", "ci_high", "yi", "vi", "rd", "rd_low", "rd_high", "p_value",
-    "participants", "result_ids", "bib_key",
+    "participants", "result_ids", "bib_key", "result_kind",
 ]
 
 EXTRA = ["smd", "smd_vi", "arm_low_ivig", "arm_high_ivig", "arm_low_control", "arm_high_control"]
@@ -61,7 +61,7 @@ def _base_row(study: pd.Series, first: pd.Series, comparator: str) -> dict:
         "outcome": first["outcome"], "timepoint_weeks": _num(first.get("timepoint_weeks")),
         "comparator": comparator, "comparator_family": "placebo" if comparator in PLACEBO else "active or usual care",
         "bib_key": first.get("bib_key"), "unit": first.get("unit") if isinstance(first.get("unit"), str) else None,
-        "p_value": _num(first.get("p_value")), "estimable": False, "reason": "",
+        "p_value": _num(first.get("p_value")), "estimable": False, "reason": "", "result_kind": first.get("result_kind"),
     })
     favourable = first.get("favourable")
     row["harm"] = bool(favourable == "lower" or (not isinstance(favourable, str) and first["outcome_domain"] in HARM_DOMAINS))

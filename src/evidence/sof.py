@@ -25,11 +25,12 @@ class CertaintyDataError(ValueError):
     """A certainty row that names an id the evidence base does not hold."""
 
 
-def _studies_text(n_participants: int | None, k: int, crossover: bool) -> str:
+def _studies_text(n_participants: int | None, k: int, crossover: bool, enrolled_only: bool = False) -> str:
+    """'95 (1 study)'; '65 enrolled (3 studies)' when no comparison says how many patients the outcome covers."""
     studies = f"{k} {'study' if k == 1 else 'studies'}"
     if n_participants is None:
         return f"({studies})"
-    return f"{n_participants} ({studies}" + (", crossover" if crossover else "") + ")"
+    return f"{n_participants}{' enrolled' if enrolled_only else ''} ({studies}" + (", crossover" if crossover else "") + ")"
 
 
 def _per_1000(x: float) -> str:
@@ -76,7 +77,8 @@ def _row_effects(row: pd.Series, comps: pd.DataFrame, results: pd.DataFrame) -> 
                     f"{c['measure']} {side(c['estimate'])} ({side(c['ci_low'])} to {side(c['ci_high'])})",
                     "Relative effect (95% CI)": "—"})
         if pd.notna(c["mean_control"]):
-            out["Risk with comparator"] = f"mean {c['mean_control']:.2f}"
+            change = "mean change" if c["result_kind"] == "within_arm_change" else "mean"
+            out["Risk with comparator"] = f"{change} {c['mean_control']:.2f}"
         if str(c["analysis"]).startswith("as reported"):
             out["_note"] = "Estimate as reported" + (" by a review." if "review" in str(c["analysis"]) else ".")
     return out
@@ -123,7 +125,7 @@ def summary_of_findings(base: EvidenceBase, subtype: str) -> pd.DataFrame:
         for field, name in DOMAINS:
             text = row[field]
             if isinstance(text, str) and text.strip():
-                note = f"{name}. {text.strip()}"
+                note = f"{name}. {text.strip().rstrip('.')}."
                 letter = footnotes.setdefault(note, chr(97 + len(footnotes)))
                 letters.append(letter)
                 notes.append(f"{letter}. {note}")
@@ -136,7 +138,8 @@ def summary_of_findings(base: EvidenceBase, subtype: str) -> pd.DataFrame:
             "Risk with comparator": effects["Risk with comparator"],
             "Risk with IVIG": effects["Risk with IVIG"],
             "Relative effect (95% CI)": effects["Relative effect (95% CI)"],
-            "Participants (studies)": _studies_text(participants, max(effects["_k"], 1) if effects["_participants"] else k_data, effects["_crossover"]),
+            "Participants (studies)": _studies_text(participants, max(effects["_k"], 1) if effects["_participants"] else k_data, effects["_crossover"],
+                                                    enrolled_only=not effects["_participants"]),
             "Certainty": vocab.CERTAINTY.label(row["certainty"]) + (f" ({', '.join(letters)})" if letters else ""),
             "Comments": comments,
         })
