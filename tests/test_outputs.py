@@ -31,11 +31,8 @@ def test_every_chart_has_title_axes_tooltips_caption_and_saves(base, tmp_path):
 
 def test_forest_plot_uses_reported_proderm_counts(base):
     fig = charts.forest_plot(base, "dm")
-    data = fig.chart.to_dict()["datasets"]
-    rows = [r for rows in data.values() for r in rows if isinstance(r, dict) and "counts" in r]
-    assert any(r["counts"] == "37/47 vs 21/48" for r in rows)
-    proderm = next(r for r in rows if r["counts"] == "37/47 vs 21/48")
-    assert proderm["rr"] == pytest.approx((37 / 47) / (21 / 48))
+    proderm = fig.data[(fig.data["ivig"] == "37/47") & (fig.data["control"] == "21/48")].iloc[0]
+    assert proderm["estimate"] == pytest.approx((37 / 47) / (21 / 48))
 
 
 def test_summary_of_findings_columns_follow_gradepro(base):

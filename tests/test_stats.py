@@ -103,14 +103,17 @@ def test_pooling_only_within_subtype_outcome_and_comparator():
     from evidence.comparisons import pooled_groups
 
     rr1, rr2, rr3 = stats.risk_ratio(20, 40, 10, 40), stats.risk_ratio(15, 30, 9, 31), stats.risk_ratio(5, 20, 4, 20)
+    common = {"outcome_domain": "composite", "harm": False, "measure": "RR", "design_family": "parallel", "estimable": True,
+              "analysis": "parallel"}
     table = pd.DataFrame([
-        {"study_id": "a", "subtype": "dm", "outcome": "Responder", "comparator": "placebo", "yi": rr1.yi, "vi": rr1.vi},
-        {"study_id": "b", "subtype": "dm", "outcome": "responder", "comparator": "placebo", "yi": rr2.yi, "vi": rr2.vi},
-        {"study_id": "c", "subtype": "dm", "outcome": "responder", "comparator": "standard_care", "yi": rr3.yi, "vi": rr3.vi},
-        {"study_id": "d", "subtype": "pm", "outcome": "responder", "comparator": "placebo", "yi": rr3.yi, "vi": rr3.vi},
+        {**common, "study_id": "a", "subtype": "dm", "comparator_family": "placebo", "yi": rr1.yi, "vi": rr1.vi},
+        {**common, "study_id": "b", "subtype": "dm", "comparator_family": "placebo", "yi": rr2.yi, "vi": rr2.vi},
+        {**common, "study_id": "c", "subtype": "dm", "comparator_family": "active or usual care", "yi": rr3.yi, "vi": rr3.vi},
+        {**common, "study_id": "d", "subtype": "pm", "comparator_family": "placebo", "yi": rr3.yi, "vi": rr3.vi},
     ])
     groups = pooled_groups(table, method="DL")
-    assert list(groups) == [("dm", "responder", "placebo")]
+    key = ("dm", "composite", False, "RR", "placebo", "parallel")
+    assert list(groups) == [key]
     direct = stats.pool([rr1.yi, rr2.yi], [rr1.vi, rr2.vi], method="DL")
-    assert groups[("dm", "responder", "placebo")].estimate == pytest.approx(direct.estimate)
-    assert groups[("dm", "responder", "placebo")].k == 2
+    assert groups[key].estimate == pytest.approx(direct.estimate)
+    assert groups[key].k == 2

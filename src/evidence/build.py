@@ -313,6 +313,7 @@ def write_exports(root: Path, base: EvidenceBase) -> Path:
     out = root / BUILD_DIR / "exports"
     for figure in charts.all_figures(base):
         exports.write_chart(figure, out / "charts")
+        charts.write_data(figure, out / "charts")
     sheets = {"Study characteristics": tables.study_characteristics(base)}
     about = {"Study characteristics": "Study characteristics: design, size, regimen, risk of bias. Data: data/studies.csv, data/arms.csv."}
     subtypes = sorted(set(base.tables["certainty"]["subtype"]))

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import altair as alt
 import pandas as pd
 
 from . import vocab
-from .comparisons import contrasts, outcome_label, pooled_groups
+from .cells import safe_frame
 from .data import EvidenceBase
 
 FONT = "DejaVu Sans"
@@ -48,6 +49,15 @@ class Figure:
     caption: str
     sources: list[str] = field(default_factory=list)
     rows: int = 0
+    data: pd.DataFrame | None = None
+    no_data: bool = False
+
+    def table(self) -> pd.DataFrame:
+        """The figure's data as a table to ship beside it: `data` when set, else the chart's inline data."""
+        if self.data is not None:
+            return self.data
+        inline = getattr(self.chart, "data", None)
+        return inline if isinstance(inline, pd.DataFrame) else pd.DataFrame()
 
     def svg(self) -> str:
         import vl_convert as vlc
@@ -57,6 +67,14 @@ class Figure:
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
         body = f'<figure class="evidence-figure">{self.svg()}<figcaption>{html.escape(self.caption)}</figcaption></figure>'
         return {"text/html": body, "text/plain": f"Figure '{self.slug}' ({self.rows} data rows). {self.caption}"}
+
+
+def write_data(figure: Figure, folder: Path) -> Path:
+    """Write the figure's data as `<slug>.csv` beside its chart files (cells formula-safe, written atomically)."""
+    from .exports import atomic_write
+
+    frame = safe_frame(figure.table())
+    return atomic_write(Path(folder) / f"{figure.slug}.csv", lambda p: frame.to_csv(p, index=False))
 
 
 def _sources_caption(base: EvidenceBase, keys: list[str], lead: str) -> str:
@@ -185,63 +203,22 @@ def timeline(base: EvidenceBase) -> Figure:
     return Figure("timeline", chart, _sources_caption(base, keys, "Primary studies by year of their main report."), keys, len(frame))
 
 
-def forest_plot(base: EvidenceBase, subtype: str | None = None, harm: bool = False) -> Figure:
-    """Risk ratios (95% CI) of IVIG vs comparator, pooled by REML where comparable."""
-    table = contrasts(base)
-    if not table.empty:
-        table = table[table["harm"] == harm]
-        if subtype:
-            table = table[table["subtype"] == subtype]
-        table = table.dropna(subset=["rr"])
-    rows = []
-    for _, r in table.iterrows():
-        when = f", week {int(r['timepoint_weeks'])}" if pd.notna(r["timepoint_weeks"]) else ""
-        rows.append({
-            "row": f"{_study_label(base, r['study_id'])}: {r['outcome']}{when}",
-            "rr": r["rr"], "low": r["rr_low"], "high": r["rr_high"], "kind": "Study",
-            "counts": f"{r['events_ivig']}/{r['total_ivig']} vs {r['events_control']}/{r['total_control']}",
-            "text": f"RR {r['rr']:.2f} [{r['rr_low']:.2f}, {r['rr_high']:.2f}]",
-        })
-    for key, pooled in pooled_groups(table).items():
-        back = pooled.exp()
-        rows.append({
-            "row": f"Pooled, {key[1]} (REML, k={pooled.k}, I² {pooled.i2:.0f}%)",
-            "rr": back["estimate"], "low": back["ci_low"], "high": back["ci_high"], "kind": "Pooled",
-            "counts": f"prediction interval {back['pi_low']:.2f} to {back['pi_high']:.2f}",
-            "text": f"RR {back['estimate']:.2f} [{back['ci_low']:.2f}, {back['ci_high']:.2f}]",
-        })
-    frame = pd.DataFrame(rows, columns=["row", "rr", "low", "high", "kind", "counts", "text"])
-    what = "harms" if harm else "benefit outcomes"
-    scope = vocab.SUBTYPE.label(subtype) if subtype else "all subtypes"
-    left, right = ("favours IVIG", "favours comparator") if harm else ("favours comparator", "favours IVIG")
-    order = frame["row"].tolist()
-    y = alt.Y("row:N", title=None, sort=order, axis=alt.Axis(labelLimit=520))
-    x_scale = alt.Scale(type="log", domain=[0.05, 20], clamp=True, nice=False)
-    base_chart = alt.Chart(frame)
-    rules = base_chart.mark_rule(strokeWidth=2).encode(y=y, x=alt.X("low:Q", scale=x_scale, title=f"Risk ratio (log scale): {left} ← 1 → {right}",
-                                                                       axis=alt.Axis(values=[0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20])), x2="high:Q")
-    points = base_chart.mark_point(filled=True, size=160).encode(
-        y=y, x=alt.X("rr:Q", scale=x_scale),
-        shape=alt.Shape("kind:N", title=None, scale=alt.Scale(domain=["Study", "Pooled"], range=["square", "diamond"])),
-        color=alt.value(vocab.OKABE_ITO["blue"]),
-        tooltip=[alt.Tooltip("row:N", title="Row"), alt.Tooltip("counts:N", title="IVIG vs comparator"), alt.Tooltip("text:N", title="Effect")],
-    )
-    null = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(strokeDash=[6, 4], color="#555555").encode(x="x:Q")
-    labels = base_chart.mark_text(align="left", dx=8, fontSize=13).encode(y=y, x=alt.value(WIDTH + 10), text="text:N")
-    chart = (
-        alt.layer(null, rules, points, labels)
-        .properties(width=WIDTH, height=max(120, 44 * max(1, len(frame))),
-                    title=alt.Title(f"IVIG vs comparator: {what}, {scope}",
-                                    subtitle="Risk ratio with 95% CI; pooled (REML) only where subtype, outcome and comparator match"),
-                    description=f"Forest plot of risk ratios for {what} in {scope}")
-        .configure_view(strokeWidth=0)
-        .configure_axis(labelLimit=520)
-    )
-    chart = chart.properties(padding={"right": 260})
-    keys = table["bib_key"].tolist() if not table.empty else []
-    caption = _sources_caption(base, keys, f"Risk ratios computed from the reported counts (0.5 added to every cell when one arm has no events; RevMan convention). {len(frame)} rows.")
-    slug = f"forest-{'harms' if harm else 'benefit'}-{subtype or 'all'}"
-    return Figure(slug, chart, caption, keys, len(frame))
+def forest_plot(base: EvidenceBase, subtype: str | None = None, harm: bool = False, outcome: str | None = None,
+                method: str = "REML") -> Figure:
+    """RevMan-style forest plot of IVIG vs comparator (see `forest`); an explicit panel when nothing compares."""
+    from . import forest
+
+    chart, rows, no_data = forest.build(base, subtype, harm, outcome, method)
+    keys = [k for k in rows.get("bib_key", pd.Series(dtype=object)).dropna() if k]
+    studies = int((rows["kind"] == "study").sum()) if "kind" in rows else 0
+    lead = ("No IVIG-vs-comparator comparison in the evidence base for this scope." if no_data else
+            f"{studies} comparisons. Risk ratios from reported counts (0.5 added to every cell when one arm has no events, "
+            "RevMan's convention); mean differences from reported means and SDs, or from each arm's 95% CI; reported effects "
+            "as printed. Crossover counts that pool both periods are not analysed as independent groups.")
+    slug = f"forest-{'harms' if harm else 'benefit'}-{subtype or 'all'}" + (f"-{outcome}" if outcome else "")
+    figure = Figure(slug, chart, _sources_caption(base, keys, lead), keys, studies, data=rows)
+    figure.no_data = no_data
+    return figure
 
 
 def _grouped_bars(frame: pd.DataFrame, title: str, subtitle: str, x: alt.X, colour: alt.Color,
@@ -267,7 +244,7 @@ def _grouped_bars(frame: pd.DataFrame, title: str, subtitle: str, x: alt.X, colo
 def response_rates(base: EvidenceBase, subtype: str | None = None) -> Figure:
     """Share of patients responding, by arm, for each study reporting responders."""
     res = base.tables["results"].merge(base.tables["studies"][["study_id", "subtype"]], on="study_id")
-    arms = base.tables["arms"][["arm_id", "label", "intervention"]]
+    arms = base.tables["arms"][["arm_id", "label", "intervention", "arm_role"]]
     res = res[(res["measure"] == "count") & res["arm_id"].notna() & res["total"].notna()
               & ~res["outcome_domain"].isin(["safety", "epidemiology", "dosing", "regulatory", "product"])
               & ~res["outcome"].str.contains("baseline|share of arm", case=False)
@@ -275,12 +252,11 @@ def response_rates(base: EvidenceBase, subtype: str | None = None) -> Figure:
     if subtype:
         res = res[res["subtype"] == subtype]
     res = res.merge(arms, on="arm_id")
-    kinds = {"ivig": "IVIG", "ivig_plus_prednisone": "IVIG", "placebo": "Comparator", "placebo_plus_prednisone": "Comparator",
-             "standard_care": "Comparator"}
+    kinds = {"ivig": "IVIG", "comparator": "Comparator"}
     frame = pd.DataFrame({
         "study": [_study_label(base, s) for s in res["study_id"]],
-        "outcome": res["outcome"].map(outcome_label).str.slice(0, 60),
-        "arm": res["intervention"].map(lambda c: kinds.get(c, "Other group")),
+        "outcome": res["outcome"].str.slice(0, 60),
+        "arm": res["arm_role"].map(lambda c: kinds.get(c, "Other group")),
         "arm_label": res["label"],
         "percent": (100 * res["events"] / res["total"]).round(1).astype(float),
         "counts": res["events"].astype(int).astype(str) + "/" + res["total"].astype(int).astype(str),
@@ -434,6 +410,8 @@ def all_figures(base: EvidenceBase) -> list[Figure]:
     for code in vocab.SUBTYPE.codes:
         if code in present and code not in ("myositis", "any_indication"):
             figures.append(response_rates(base, code))
+        if code in present and code != "any_indication":
+            figures.append(forest_plot(base, code))
     studies_with_ae = base.tables["adverse_events"].dropna(subset=["arm_id", "patients", "n_at_risk"])["study_id"].unique()
     for study in sorted(studies_with_ae):
         for comparative in (True, False):
@@ -444,5 +422,5 @@ def all_figures(base: EvidenceBase) -> list[Figure]:
     return figures
 
 
-__all__ = ["Figure", "evidence_map", "timeline", "forest_plot", "response_rates", "adverse_events", "dosing_schedule",
+__all__ = ["Figure", "write_data", "evidence_map", "timeline", "forest_plot", "response_rates", "adverse_events", "dosing_schedule",
            "claim_verdicts", "all_figures"]

@@ -205,3 +205,120 @@ def pool(yi: Sequence[float], vi: Sequence[float], method: Method = "REML", hart
         hartung_knapp=hartung_knapp,
         weights=tuple(float(x) for x in 100 * w / np.sum(w)),
     )
+
+
+def _hedges_j(df: float) -> float:
+    """Small-sample correction J = 1 - 3 / (4 df - 1) (Hedges 1981; as RevMan and Borenstein et al. use it)."""
+    return 1 - 3 / (4 * df - 1)
+
+
+def standardised_mean_difference(mean_t: float, sd_t: float, n_t: int, mean_c: float, sd_c: float, n_c: int) -> Effect:
+    """Hedges' g, treatment minus comparator, in units of the pooled SD.
+
+    Used where studies measure one outcome on different scales (MMT-8, MRC sum, QMT).
+    Variance J^2 * ((n_t + n_c) / (n_t n_c) + d^2 / (2 (n_t + n_c))), as in Borenstein et al. 2009, ch. 4.
+    """
+    if n_t < 2 or n_c < 2:
+        raise ValueError("each group needs at least two participants for a standard deviation")
+    if sd_t <= 0 or sd_c <= 0:
+        raise ValueError("standard deviations must be positive")
+    df = n_t + n_c - 2
+    sp = math.sqrt(((n_t - 1) * sd_t**2 + (n_c - 1) * sd_c**2) / df)
+    d = (mean_t - mean_c) / sp
+    vd = (n_t + n_c) / (n_t * n_c) + d**2 / (2 * (n_t + n_c))
+    j = _hedges_j(df)
+    yi, vi = j * d, j**2 * vd
+    half = Z95 * math.sqrt(vi)
+    return Effect("SMD", yi, yi - half, yi + half, yi, vi)
+
+
+def se_from_ci(ci_low: float, ci_high: float) -> float:
+    """Standard error behind a symmetric 95% CI (Cochrane Handbook 6.5.2.2, normal approximation)."""
+    if not ci_high > ci_low:
+        raise ValueError(f"confidence interval must have its upper bound above its lower bound (got {ci_low} to {ci_high})")
+    return (ci_high - ci_low) / (2 * Z95)
+
+
+def mean_difference_from_cis(mean_t: float, low_t: float, high_t: float,
+                             mean_c: float, low_c: float, high_c: float) -> Effect:
+    """MD of two independent arms' means (or mean changes) each reported with its own 95% CI.
+
+    The arms' SEs come back from their CIs and add in quadrature; used where a trial prints
+    each arm's change with a CI but no between-arm interval.
+    """
+    se_t, se_c = se_from_ci(low_t, high_t), se_from_ci(low_c, high_c)
+    yi, vi = mean_t - mean_c, se_t**2 + se_c**2
+    half = Z95 * math.sqrt(vi)
+    return Effect("MD", yi, yi - half, yi + half, yi, vi)
+
+
+def paired_mean_difference(mean_diff: float, sd_diff: float, n: int) -> Effect:
+    """MD of a crossover trial from the within-patient differences (IVIG period minus comparator period).
+
+    This is the paired analysis the Cochrane Handbook (23.2.6) asks for: SE = SD_diff / sqrt(n).
+    """
+    if n < 2:
+        raise ValueError("a paired analysis needs at least two patients")
+    if sd_diff <= 0:
+        raise ValueError("the SD of the differences must be positive")
+    vi = sd_diff**2 / n
+    half = Z95 * math.sqrt(vi)
+    return Effect("MD", mean_diff, mean_diff - half, mean_diff + half, mean_diff, vi)
+
+
+def paired_standardised_mean_difference(mean_diff: float, sd_diff: float, n: int, r: float) -> Effect:
+    """SMD of a paired (crossover) comparison in units of the within-group SD.
+
+    S_within = S_diff / sqrt(2 (1 - r)); d = mean_diff / S_within;
+    V_d = (1/n + d^2 / (2n)) * 2 (1 - r)  (Borenstein et al. 2009, ch. 4, matched groups).
+    Returned uncorrected (d), as that worked example gives it.
+    """
+    if not -1 < r < 1:
+        raise ValueError("the within-patient correlation must lie strictly between -1 and 1")
+    if n < 2 or sd_diff <= 0:
+        raise ValueError("a paired analysis needs n >= 2 and a positive SD of the differences")
+    s_within = sd_diff / math.sqrt(2 * (1 - r))
+    d = mean_diff / s_within
+    vi = (1 / n + d**2 / (2 * n)) * 2 * (1 - r)
+    half = Z95 * math.sqrt(vi)
+    return Effect("SMD", d, d - half, d + half, d, vi)
+
+
+@dataclass(frozen=True)
+class Absolute:
+    """GRADEpro's absolute effect per 1,000: comparator risk, risk with treatment and its CI."""
+
+    comparator_per_1000: float
+    treated_per_1000: float
+    treated_low: float
+    treated_high: float
+
+    @property
+    def difference(self) -> tuple[float, float, float]:
+        """Per 1,000 more (positive) or fewer (negative), with its CI."""
+        base = self.comparator_per_1000
+        return self.treated_per_1000 - base, self.treated_low - base, self.treated_high - base
+
+
+def absolute_from_ratio(comparator_risk: float, rr: float, rr_low: float, rr_high: float) -> Absolute:
+    """Risk with treatment = comparator risk x RR (and x each CI bound), per 1,000, as GRADEpro computes it.
+
+    Capped at 1,000 per 1,000: a ratio cannot push a risk above certainty.
+    """
+    if not 0 <= comparator_risk <= 1:
+        raise ValueError(f"comparator risk must be a proportion between 0 and 1 (got {comparator_risk})")
+    if min(rr, rr_low, rr_high) < 0 or not rr_low <= rr <= rr_high:
+        raise ValueError("the risk ratio must lie inside its confidence interval and be non-negative")
+    acr = 1000 * comparator_risk
+    return Absolute(acr, min(1000.0, acr * rr), min(1000.0, acr * rr_low), min(1000.0, acr * rr_high))
+
+
+def absolute_from_difference(comparator_risk: float, rd: float, rd_low: float, rd_high: float) -> Absolute:
+    """Risk with treatment from a reported risk difference (proportions), per 1,000, bounded to 0-1,000."""
+    if not 0 <= comparator_risk <= 1:
+        raise ValueError(f"comparator risk must be a proportion between 0 and 1 (got {comparator_risk})")
+    acr = 1000 * comparator_risk
+
+    def clip(x: float) -> float:
+        return max(0.0, min(1000.0, x))
+    return Absolute(acr, clip(acr + 1000 * rd), clip(acr + 1000 * rd_low), clip(acr + 1000 * rd_high))

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import vocab
-from .comparisons import contrasts
+from . import sof, vocab
 from .data import EvidenceBase, split_ids
 
 
@@ -59,43 +58,12 @@ def study_characteristics(base: EvidenceBase, subtype: str | None = None, primar
     return pd.DataFrame(rows)
 
 
-SOF_COLUMNS = ["Outcome", "Risk with comparator", "Risk with IVIG", "Relative effect (95% CI)",
-               "Participants (studies)", "Certainty", "Comments"]
+SOF_COLUMNS = sof.COLUMNS
 
 
 def summary_of_findings(base: EvidenceBase, subtype: str) -> pd.DataFrame:
-    """GRADEpro-style summary of findings for one subtype, with footnotes in Comments."""
-    table = contrasts(base)
-    cert = base.tables["certainty"]
-    cert = cert[cert["subtype"] == subtype].set_index("outcome_domain")
-    rows = []
-    if not table.empty:
-        table = table[(table["subtype"] == subtype) & ~table["harm"]]
-    for _, r in table.iterrows() if not table.empty else []:
-        per_1000_c = 1000 * r["events_control"] / r["total_control"]
-        per_1000_t = 1000 * r["events_ivig"] / r["total_ivig"]
-        level = cert.loc[r["outcome_domain"]] if r["outcome_domain"] in cert.index else None
-        rows.append({
-            "Outcome": f"{r['outcome']}" + (f" (week {int(r['timepoint_weeks'])})" if pd.notna(r["timepoint_weeks"]) else ""),
-            "Risk with comparator": f"{per_1000_c:.0f} per 1000",
-            "Risk with IVIG": f"{per_1000_t:.0f} per 1000",
-            "Relative effect (95% CI)": f"RR {r['rr']:.2f} ({r['rr_low']:.2f} to {r['rr_high']:.2f})" if pd.notna(r["rr"]) else "not estimable",
-            "Participants (studies)": f"{r['total_ivig'] + r['total_control']} (1 study)" + (", crossover: exposures, not patients" if r["design"] == "rct_crossover" else ""),
-            "Certainty": vocab.CERTAINTY.label(level["certainty"]) if level is not None else "not rated",
-            "Comments": level["reasons"] if level is not None else "",
-        })
-    for domain, level in cert.iterrows():
-        if any(row["Outcome"] for row in rows if vocab.OUTCOME_DOMAIN.label(domain) in row["Outcome"]):
-            continue
-        if not table.empty and domain in set(table["outcome_domain"]):
-            continue
-        rows.append({
-            "Outcome": vocab.OUTCOME_DOMAIN.label(domain),
-            "Risk with comparator": "", "Risk with IVIG": "", "Relative effect (95% CI)": "no comparative counts",
-            "Participants (studies)": (lambda k: f"{k} study" if k == 1 else f"{k} studies")(len(split_ids(level["studies"]))),
-            "Certainty": vocab.CERTAINTY.label(level["certainty"]), "Comments": level["reasons"],
-        })
-    return pd.DataFrame(rows, columns=SOF_COLUMNS)
+    """GRADEpro-style summary of findings for one subtype: one row per outcome (see `sof`)."""
+    return sof.summary_of_findings(base, subtype)
 
 
 def adverse_event_table(base: EvidenceBase, study_id: str | None = None) -> pd.DataFrame:
