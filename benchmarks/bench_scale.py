@@ -104,11 +104,12 @@ def one(root: Path, statement: str) -> None:
     from evidence.data import validate
 
     base = None if statement.startswith("base =") else validate(root)
-    before = time.perf_counter()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    before, cpu_before = time.perf_counter(), usage.ru_utime + usage.ru_stime
     exec(statement, {"validate": validate, "root": root, "base": base, "charts": charts, "tables": tables})
     seconds = time.perf_counter() - before
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb}))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime - cpu_before, "peak_mb": usage.ru_maxrss / 1024}))
 
 
 def main() -> None:
@@ -133,9 +134,10 @@ def main() -> None:
                     print(f"  {name}: FAILED {proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else ''}", flush=True)
                     continue
                 figures.setdefault(name, {})[n] = json.loads(proc.stdout.strip().splitlines()[-1])
-                print(f"  {name}: {figures[name][n]['seconds']:.2f}s, peak {figures[name][n]['peak_mb']:.0f} MB", flush=True)
+                f = figures[name][n]
+                print(f"  {name}: {f['seconds']:.2f}s wall, {f['cpu']:.2f}s CPU, peak {f['peak_mb']:.0f} MB", flush=True)
     small, large = min(args.sizes), max(args.sizes)
-    print(f"\n{'step':40s} {'s @' + str(small):>10s} {'s @' + str(large):>10s} {'ratio':>7s} {'MB @' + str(large):>10s}")
+    print(f"\n{'step':40s} {'s @' + str(small):>10s} {'s @' + str(large):>10s} {'ratio':>7s} {'CPU s @' + str(large):>12s} {'MB @' + str(large):>10s}")
     builders_total = 0.0
     for name, by_n in figures.items():
         a, b = by_n.get(small), by_n.get(large)
@@ -143,7 +145,7 @@ def main() -> None:
             continue
         if name != "validate":
             builders_total += b["seconds"]
-        print(f"{name:40s} {a['seconds']:10.2f} {b['seconds']:10.2f} {b['seconds'] / max(a['seconds'], 1e-3):7.1f} {b['peak_mb']:10.0f}")
+        print(f"{name:40s} {a['seconds']:10.2f} {b['seconds']:10.2f} {b['seconds'] / max(a['seconds'], 1e-3):7.1f} {b['cpu']:12.2f} {b['peak_mb']:10.0f}")
     print(f"\nall builders at {large}: {builders_total:.2f}s (target < 10 s); validation target < 10 s; peak memory target < 2048 MB")
 
 

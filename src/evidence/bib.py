@@ -192,10 +192,9 @@ MONTH_MACROS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "
 _BARE_WORD = re.compile(r"^[A-Za-z_][\w:.+/-]*$")
 
 
-def _undefined_macros(path: str, text: str, defined: set[str]) -> list[Problem]:
+def _undefined_macros(path: str, raw, defined: set[str]) -> list[Problem]:
     """A bare word as a field value is a @string macro; an undefined one would silently become
     the field's text (a title reading 'undefinedmacro'), so it is an error."""
-    raw = bibtexparser.parse_string(text, parse_stack=[])
     problems = []
     for entry in raw.entries:
         for f in entry.fields:
@@ -263,9 +262,15 @@ def read_bibliography(path: Path, display_name: str | None = None) -> tuple[Bibl
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         return Bibliography(path, {}), [Problem(file=name, message=f"not UTF-8 text (byte {exc.start})")]
-    library = bibtexparser.parse_string(text)
+    from bibtexparser.middlewares import RemoveEnclosingMiddleware, ResolveStringReferencesMiddleware
+
+    # Parse once without middlewares (bare macro names are still visible then), check them,
+    # then resolve strings and enclosing braces as bibtexparser's default stack would.
+    library = bibtexparser.parse_string(text, parse_stack=[])
     problems = [_failed_block_problem(name, b) for b in library.failed_blocks]
-    problems += _undefined_macros(name, text, {s.key.lower() for s in library.strings})
+    problems += _undefined_macros(name, library, {s.key.lower() for s in library.strings})
+    library = RemoveEnclosingMiddleware(allow_inplace_modification=True).transform(
+        ResolveStringReferencesMiddleware(allow_inplace_modification=True).transform(library))
     problems += _duplicate_identifiers(name, library.entries)
     problems += _working_notes(name, library.entries)
     refs: dict[str, Reference] = {}

@@ -38,6 +38,9 @@ def _theme() -> alt.theme.ThemeConfig:
 
 
 alt.theme.register("evidence", enable=True)(_theme)
+# The evidence base grows with every study; inline data beyond altair's default 5,000-row guard is
+# expected (charts aggregate before plotting), so the guard is lifted rather than hit at scale.
+alt.data_transformers.disable_max_rows()
 
 
 @dataclass

@@ -126,7 +126,8 @@ def _read_records(path: Path, rel: str, resource: dict[str, Any], problems: list
         problems.append(Problem(file=rel, message=f"is {size / 2**20:.0f} MB; tables over {MAX_TABLE_BYTES // 2**20} MB are refused (split the table)"))
         return None
     records: list[Row] = []
-    specs = [(f["name"], f["type"], f.get("constraints", {})) for f in fields]
+    specs = [(f["name"], f["type"], bool(f.get("constraints", {}).get("required")),
+              {k: v for k, v in f.get("constraints", {}).items() if k != "required"}) for f in fields]
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle)
@@ -162,10 +163,10 @@ def _read_records(path: Path, rel: str, resource: dict[str, Any], problems: list
                     line = end_line + 1
                     continue
                 record: Row = {}
-                for name, type_, cons in specs:
+                for name, type_, required, cons in specs:
                     cell = row[position[name]].strip()
                     if cell == "":
-                        if cons.get("required"):
+                        if required:
                             problems.append(Problem(file=rel, row=row_no, line=line, field=name, message="required value is empty"))
                         record[name] = None
                         continue
@@ -174,7 +175,7 @@ def _read_records(path: Path, rel: str, resource: dict[str, Any], problems: list
                         record[name] = None
                         continue
                     try:
-                        value = _cast(cell, type_)
+                        value = cell if type_ == "string" else _cast(cell, type_)
                     except ValueError as exc:
                         problems.append(Problem(file=rel, row=row_no, line=line, field=name, message=f"{exc} (column type is {type_})"))
                         record[name] = None

@@ -36,7 +36,12 @@ _URL = re.compile(r"https?://\S+")
 _NOT_PROSE = ("_id", "bib_key", "url", "evidence", "locator", "source_tier")
 
 
+_IP_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://(?:[^@/]*@)?(?:[0-9]|\[)", re.I)
+
+
 def is_bare_ip_url(url: str) -> bool:
+    if not _IP_HOST.match(url):  # cheap test first: a host that starts with a digit or '['
+        return False
     try:
         ipaddress.ip_address(urlsplit(url).hostname or "")
     except ValueError:
@@ -257,5 +262,7 @@ def prose_fields(names: Iterable[str], enums: set[str]) -> list[str]:
 
 def working_note(text: str) -> str | None:
     """The phrase that makes a text a working note, or None."""
+    if not WORKING_NOTE.search(text):
+        return None
     m = WORKING_NOTE.search(_URL.sub(" ", text))
     return m.group(0) if m else None
