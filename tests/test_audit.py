@@ -28,8 +28,9 @@ from evidence.audit import (
     run_audit_cli,
     write_outputs,
 )
-from evidence.audit_refs import audit_references
-from evidence.audit_text import Block, candidates, read_document, sentences, tag_domain, tag_subtype
+from evidence.audit.read import Block, read_document
+from evidence.audit.refs import audit_references
+from evidence.audit.tag import candidates, sentences, tag_domain, tag_subtype
 from evidence.bib import read_bibliography
 from evidence.cli import main as cli_main
 from evidence.errors import EvidenceError
@@ -463,7 +464,7 @@ def test_failed_write_leaves_no_partial_folder(tmp_path, evidence, monkeypatch):
     def broken(path, result):
         raise OSError("disk full")
 
-    monkeypatch.setattr(audit, "_write_xlsx", broken)
+    monkeypatch.setattr(audit.write, "_write_xlsx", broken)
     with pytest.raises(OSError):
         write_outputs(result, tmp_path / "results" / "audit")
     assert list((tmp_path / "results").iterdir()) == []

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, utils
 
-from .audit_text import _BULLET_RE, _URL_RE, Block
-from .bib import Bibliography, Reference
+from ..bib import Bibliography, Reference
+from .read import _BULLET_RE, _URL_RE, Block
 
 _ENTRY_START_RE = _BULLET_RE
 _YEAR_RE = re.compile(r"\b(1[89]\d{2}|20\d{2})\b")

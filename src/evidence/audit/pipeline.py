@@ -1,0 +1,135 @@
+"""One audit: read, tag, match, check numbers, judge."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .. import vocab
+from .match import Evidence, load_evidence
+from .numbers import number_check
+from .read import Document, read_document
+from .refs import RefMatch, audit_references
+from .tag import Candidate, candidates
+
+# --------------------------------------------------------------------------- audit
+
+
+@dataclass
+class Statement:
+    """One row of the worksheet."""
+
+    statement_id: str
+    section: str
+    sentence: str
+    subtype: str
+    outcome_domain: str
+    suggestions: list[tuple[str, float]]
+    number_check: str
+    number_detail: str
+
+    @property
+    def suggested_evidence(self) -> str:
+        return "; ".join(f"{key} ({score:.1f})" for key, score in self.suggestions)
+
+    def row(self) -> dict[str, str]:
+        return {
+            "statement_id": self.statement_id, "section": self.section, "sentence": self.sentence, "subtype": self.subtype,
+            "outcome_domain": self.outcome_domain, "suggested_evidence": self.suggested_evidence,
+            "number_check": self.number_check, "number_detail": self.number_detail, "verdict": "", "reviewer_note": "",
+        }
+
+
+@dataclass
+class AuditResult:
+    """Everything one audit found, ready to write or summarise."""
+
+    source: Path
+    doc_id: str
+    title: str
+    default_subtype: str
+    statements: list[Statement]
+    dropped: list[Candidate]
+    references: list[RefMatch]
+    evidence_problems: int = 0
+
+    def reference_rows(self) -> list[dict[str, Any]]:
+        rows = []
+        for m in self.references:
+            c = m.cited
+            rows.append({
+                "doc_id": self.doc_id, "position": c.position, "cited_authors": c.authors, "cited_year": c.year,
+                "cited_title": c.title, "cited_journal": c.journal, "cited_volume": c.volume, "cited_issue": c.issue,
+                "cited_link": c.link, "bib_key": m.bib_key, "link_target": m.link_target,
+                "discrepancies": "; ".join(m.discrepancies), "status": m.status, "match_method": m.method,
+                "title_similarity": "" if m.title_similarity is None else m.title_similarity,
+            })
+        return rows
+
+    def summary(self) -> list[tuple[str, str]]:
+        """(label, value) lines of the summary table."""
+        dropped = Counter(c.status for c in self.dropped)
+        subtypes = Counter(s.subtype for s in self.statements)
+        checks = Counter(s.number_check for s in self.statements)
+        matched = sum(1 for m in self.references if m.bib_key)
+        statuses = Counter(m.status for m in self.references)
+        order = ("match", "partial", "mismatch", "nothing to compare")
+        status_list = ", ".join(f"{c} {statuses[c]}" for c in vocab.REFERENCE_STATUS.codes if statuses[c])
+        return [
+            ("statements kept", f"{len(self.statements)} (dropped: {dropped['service']} service/marketing, "
+                                f"{dropped['not_checkable']} not checkable)"),
+            ("by subtype", ", ".join(f"{code} {subtypes[code]}" for code in vocab.SUBTYPE.codes if subtypes[code]) or "-"),
+            ("number checks", ", ".join(f"{k} {checks[k]}" for k in order if checks[k]) or "-"),
+            ("references", f"{len(self.references)} listed: {matched} matched, {len(self.references) - matched} unmatched"
+                           + (f" ({status_list})" if status_list else "")),
+        ]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "document"
+
+
+def doc_id_for(path: Path, documents: pd.DataFrame | None) -> str:
+    """The registered doc_id when data/documents.csv lists this file as a seed, else a slug of its name."""
+    if documents is not None and "seed_file" in documents:
+        hit = documents[documents["seed_file"] == path.name]
+        if len(hit):
+            return str(hit.iloc[0]["doc_id"])
+    return _slug(path.stem)
+
+
+def _statements(doc_id: str, kept: list[Candidate], evidence: Evidence) -> list[Statement]:
+    out = []
+    for n, c in enumerate(kept, start=1):
+        linked = evidence.index.top(c.sentence, c.subtype, c.outcome_domain) if evidence.index else []
+        comparable = evidence.comparable(c.sentence, [r for r, _ in linked])
+        status, detail = number_check(c.sentence, c.subtype, comparable, evidence.regimens)
+        suggestions = [(r.id, score) for r, score in linked]
+        statement_id = f"{doc_id}_s{n:03d}"
+        out.append(Statement(statement_id, c.section, c.sentence, c.subtype, c.outcome_domain, suggestions, status, detail))
+    return out
+
+
+def audit_document(path: Path, root: Path | None = None, evidence: Evidence | None = None) -> AuditResult:
+    """Audit one document; input is checked before the evidence base is even opened."""
+    doc: Document = read_document(Path(path))
+    evidence = evidence or load_evidence(root)
+    found, sections, default = candidates(doc)
+    doc_id = doc_id_for(Path(path), evidence.documents)
+    kept = [c for c in found if c.status == "kept"]
+    references: list[RefMatch] = []
+    for section in sections:
+        if section.is_references:
+            references.extend(audit_references(evidence.bib, section.blocks))
+    for i, m in enumerate(references, start=1):
+        m.cited.position = i
+    title = doc.title or next((s.title for s in sections if s.title), Path(path).name)
+    return AuditResult(Path(path), doc_id, title, default, _statements(doc_id, kept, evidence),
+                       [c for c in found if c.status != "kept"], references, len(evidence.problems))
+
+
