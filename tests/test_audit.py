@@ -465,7 +465,7 @@ def test_failed_write_leaves_no_partial_folder(tmp_path, evidence, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(audit.write, "_write_xlsx", broken)
-    with pytest.raises(OSError):
+    with pytest.raises(EvidenceError, match="disk full"):
         write_outputs(result, tmp_path / "results" / "audit")
     assert list((tmp_path / "results").iterdir()) == []
 

@@ -1,15 +1,11 @@
-"""Reading a document under audit and cutting it into checkable statements.
+"""Reading a document under audit into blocks (heading, paragraph, bullet).
 
-A document arrives as .txt, .md, .html or .docx. It becomes a flat list of blocks
-(heading, paragraph, bullet), then sections (one per heading), then sentences
-(pysbd, which knows "e.g.", "U.S." and "Dr." better than any regex). A sentence is
-kept when a reviewer could check it against the evidence (a number, a dose, a
-time span, efficacy/safety/regulatory/disease wording); service and marketing text
-(the pharmacy's name, insurance, phone numbers, "our team", disclaimers) is
-dropped and counted, so the worksheet stays about the medicine.
-
-Bad input never gets past `read_document`: each refusal is an EvidenceError that
-names the file and says what to do.
+A document arrives as .txt, .md, .html or .docx. Bad input never gets past
+`read_document`: each refusal is an EvidenceError that names the file and says what
+to do. Work is bounded before parsing (the MAX_* limits below): a .docx's declared
+inflated part sizes and paragraph count, an HTML page's depth and element count
+(one linear scan of its tags), and the words of any document. Parsing itself is one
+linear pass (stdlib HTMLParser; lxml over the .docx XML parts).
 """
 
 from __future__ import annotations
@@ -17,11 +13,20 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 from ..errors import EvidenceError, Problem
 
 MAX_BYTES = 5 * 1024 * 1024
+# Bounds that keep every audit within seconds and a few hundred MB, checked before parsing:
+MAX_DOCX_PART = 10 * 1024 * 1024  # uncompressed size of one part of a .docx
+MAX_DOCX_TOTAL = 30 * 1024 * 1024  # uncompressed size of all parts together
+MAX_DOCX_PARTS = 2000
+MAX_DOCX_PARAGRAPHS = 50_000  # counted in the raw XML before parsing (about 40 us each to read)
+MAX_HTML_ELEMENTS = 50_000  # large real pages have a few thousand
+MAX_HTML_DEPTH = 500  # browsers' own parsers stop nesting near 512
+MAX_WORDS = 25_000  # about 50 pages; the audit runs at roughly 5,000-10,000 words a second
 TEXT_SUFFIXES = {".txt", ".md"}
 HTML_SUFFIXES = {".html", ".htm"}
 SUPPORTED = sorted(TEXT_SUFFIXES | HTML_SUFFIXES | {".docx"})
@@ -99,6 +104,9 @@ def read_document(path: Path) -> Document:
             doc = Document(path.name, "", _text_blocks(_decode(path, raw), markdown=suffix == ".md"))
     if not any(b.text.strip() for b in doc.blocks):
         raise _refuse(path, "no text found in the document")
+    words = sum(len(b.text.split()) for b in doc.blocks)
+    if words > MAX_WORDS:
+        raise _refuse(path, f"document has {words:,} words; the audit takes at most {MAX_WORDS:,} (split it into parts)")
     return doc
 
 
@@ -182,31 +190,115 @@ def _declared_charset(raw: bytes) -> str | None:
     return found.group(1).decode("ascii") if found else None
 
 
+_TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*?(/?)>")
+_RAW_TEXT_RE = re.compile(r"<(script|style|textarea|title)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+_COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
+# Elements that never hold children, and those whose end tag HTML lets a page leave out.
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_OPTIONAL_END = frozenset("p li dt dd tr td th thead tbody tfoot option optgroup rt rp colgroup caption html head body".split())
+
+
+def check_html_shape(path: Path, text: str) -> None:
+    """Refuse a page too deep or too large to parse in bounded time, by one linear scan of its tags.
+
+    Depth counts only elements that must be closed (div, span, section...); p, li, td and
+    the like may be left open by valid HTML, so they never count as nesting.
+    """
+    text = _RAW_TEXT_RE.sub("", _COMMENT_RE.sub("", text))
+    elements = depth = deepest = 0
+    for m in _TAG_RE.finditer(text):
+        closing, name, self_closing = m.group(1), m.group(2).lower(), m.group(3)
+        if closing:
+            if name not in _VOID and name not in _OPTIONAL_END:
+                depth = max(0, depth - 1)
+            continue
+        elements += 1
+        if elements > MAX_HTML_ELEMENTS:
+            raise _refuse(path, f"HTML page has more than {MAX_HTML_ELEMENTS:,} elements; the audit takes pages up to that size")
+        if name in _VOID or name in _OPTIONAL_END or self_closing:
+            continue
+        depth += 1
+        if depth > deepest:
+            deepest = depth
+            if deepest > MAX_HTML_DEPTH:
+                raise _refuse(path, f"HTML elements nested more than {MAX_HTML_DEPTH} deep; the audit takes pages up to that depth")
+
+
+class _TextExtractor(HTMLParser):
+    """Visible text of a page in one pass (linear in the input, unlike tree edits).
+
+    Drops script/style/nav and the like, marks h1-h4 as headings and li as bullets,
+    breaks lines at block elements and keeps link targets the text does not show.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.title: list[str] = []
+        self.dropping: list[str] = []
+        self.heading: tuple[int, list[str]] | None = None
+        self.links: list[tuple[str, int]] = []
+        self.in_title = False
+
+    def _emit(self, text: str) -> None:
+        if self.heading is not None:
+            self.heading[1].append(text)
+        else:
+            self.out.append(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "title":
+            self.in_title = True
+        if self.dropping or tag in _DROP_TAGS:
+            if tag in _DROP_TAGS and tag not in _VOID:
+                self.dropping.append(tag)
+            return
+        if tag == "br":
+            self._emit("\n")
+        elif tag in ("h1", "h2", "h3", "h4") and self.heading is None:
+            self.heading = (int(tag[1]), [])
+        elif tag == "li":
+            self._emit(f"\n{_HEADING_MARK}b ")
+        elif tag in _BLOCK_TAGS:
+            self._emit("\n")
+        elif tag == "a":
+            href = dict(attrs).get("href") or ""
+            self.links.append((href, len(self.out)))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self.in_title = False
+        if self.dropping:
+            if tag == self.dropping[-1]:
+                self.dropping.pop()
+            return
+        if tag in ("h1", "h2", "h3", "h4") and self.heading is not None and int(tag[1]) == self.heading[0]:
+            level, parts = self.heading
+            self.heading = None
+            self.out.append(f"\n{_HEADING_MARK}{level} {' '.join(' '.join(parts).split())}\n")
+        elif tag in ("li", *_BLOCK_TAGS):
+            self._emit("\n")
+        elif tag == "a" and self.links:
+            href, since = self.links.pop()
+            shown = "".join(self.out[since:])
+            if href.startswith(("http://", "https://")) and href not in shown:
+                self._emit(f" {href}")
+
+    def handle_data(self, data: str) -> None:
+        if self.in_title:
+            self.title.append(data)
+        if not self.dropping:
+            self._emit(data)
+
+
 def _read_html(path: Path, text: str) -> Document:
     """Visible text of an HTML page: no script/style/nav, headings h1-h4 kept as headings."""
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(text.replace(_HEADING_MARK, ""), "html.parser")
-    title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    for tag in soup.find_all(_DROP_TAGS):
-        tag.decompose()
-    for tag in soup.find_all("br"):
-        tag.replace_with("\n")
-    for level in (1, 2, 3, 4):
-        for tag in soup.find_all(f"h{level}"):
-            heading = " ".join(tag.get_text(" ").split())
-            tag.replace_with(f"\n{_HEADING_MARK}{level} {heading}\n")
-    for tag in soup.find_all("li"):
-        tag.insert_before(f"\n{_HEADING_MARK}b ")
-        tag.insert_after("\n")
-    for tag in soup.find_all(_BLOCK_TAGS):
-        tag.insert_before("\n")
-        tag.insert_after("\n")
-    for tag in soup.find_all("a", href=True):
-        href = tag["href"]
-        if href.startswith(("http://", "https://")) and href not in tag.get_text():
-            tag.append(f" {href}")
-    return Document(path.name, title, _marked_blocks(soup.get_text()))
+    check_html_shape(path, text)
+    parser = _TextExtractor()
+    parser.feed(text.replace(_HEADING_MARK, ""))
+    parser.close()
+    title = " ".join("".join(parser.title).split())
+    return Document(path.name, title, _marked_blocks("".join(parser.out)))
 
 
 def _marked_blocks(text: str) -> list[Block]:
@@ -232,50 +324,140 @@ def _marked_blocks(text: str) -> list[Block]:
 # ----------------------------------------------------------------------------- docx
 
 
+def check_docx_parts(path: Path) -> None:
+    """Refuse a .docx whose parts would inflate past the limits, or that has no document part.
+
+    Reads only the zip's central directory. zipfile never inflates a member past the size
+    its directory entry declares, so these declared sizes bound what python-docx can read.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _refuse(path, f"not a readable .docx file (corrupt, or not a Word document): {exc.__class__.__name__}") from None
+    names = {m.filename for m in members}
+    if "word/document.xml" not in names:
+        raise _refuse(path, "not a Word document: the .docx has no document part (word/document.xml)")
+    if len(members) > MAX_DOCX_PARTS:
+        raise _refuse(path, f".docx has {len(members):,} parts; the limit is {MAX_DOCX_PARTS:,}")
+    biggest = max(members, key=lambda m: m.file_size)
+    if biggest.file_size > MAX_DOCX_PART:
+        raise _refuse(path, f".docx part {biggest.filename} inflates to {biggest.file_size / 2**20:.0f} MB; "
+                            f"the limit is {MAX_DOCX_PART // 2**20} MB per part")
+    total = sum(m.file_size for m in members)
+    if total > MAX_DOCX_TOTAL:
+        raise _refuse(path, f".docx inflates to {total / 2**20:.0f} MB; the limit is {MAX_DOCX_TOTAL // 2**20} MB")
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_DC_TITLE = "{http://purl.org/dc/elements/1.1/}title"
+
+
+def _xml(archive: zipfile.ZipFile, name: str):  # noqa: ANN202 - lxml element or None
+    """One part parsed safely (no entities, no network, no huge trees), or None when absent."""
+    from lxml import etree
+
+    if name not in archive.namelist():
+        return None
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    return etree.fromstring(archive.read(name), parser)
+
+
+_PARAGRAPH_TAG_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?p[\s>/]")
+
+
+def _check_paragraphs(path: Path, xml: bytes) -> None:
+    """Refuse a document part with more paragraphs than the audit reads in bounded time."""
+    count = len(_PARAGRAPH_TAG_RE.findall(xml))
+    if count > MAX_DOCX_PARAGRAPHS:
+        raise _refuse(path, f".docx has {count:,} paragraphs; the audit takes at most {MAX_DOCX_PARAGRAPHS:,}")
+
+
 def _read_docx(path: Path) -> Document:
-    """Paragraphs and table cells of a Word file in body order; headings by style name."""
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
+    """Paragraphs and table cells of a Word file in body order; headings by style name.
+
+    Reads the XML parts with lxml in one pass: python-docx's object model costs about
+    0.2 ms a paragraph (it looks up the default style anew each time), far too slow for
+    a file of tiny paragraphs that still fits the size limits.
+    """
     from lxml.etree import XMLSyntaxError
 
+    check_docx_parts(path)
     try:
-        word = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError, OSError) as exc:
+        with zipfile.ZipFile(path) as archive:
+            _check_paragraphs(path, archive.read("word/document.xml"))
+            body_root = _xml(archive, "word/document.xml")
+            styles_root = _xml(archive, "word/styles.xml")
+            rels_root = _xml(archive, "word/_rels/document.xml.rels")
+            core_root = _xml(archive, "docProps/core.xml")
+    except (zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError, OSError, EOFError) as exc:
         raise _refuse(path, f"not a readable .docx file (corrupt, or not a Word document): {exc.__class__.__name__}") from None
+    body = body_root.find(f"{_W}body") if body_root is not None else None
+    if body is None:
+        raise _refuse(path, "not a Word document: its document part has no body")
+    styles, default = _style_names(styles_root)
+    links = {r.get("Id"): r.get("Target") or "" for r in rels_root.iter(f"{_REL}Relationship")} if rels_root is not None else {}
     blocks: list[Block] = []
-    for child in word.element.body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            block = _docx_block(Paragraph(child, word))
+    for child in body:
+        if child.tag == f"{_W}p":
+            block = _docx_block(child, styles, default, links)
             if block:
                 blocks.append(block)
-        elif tag == "tbl":
-            for row in Table(child, word).rows:
-                cells = list(dict.fromkeys(c.text.strip() for c in row.cells if c.text.strip()))
+        elif child.tag == f"{_W}tbl":
+            for row in child.iter(f"{_W}tr"):
+                texts = (" ".join(_runs_text(cell).split()) for cell in row.iterchildren(f"{_W}tc"))
+                cells = list(dict.fromkeys(t for t in texts if t))
                 if cells:
                     blocks.append(Block("para", "; ".join(cells)))
-    title = (word.core_properties.title or "").strip()
+    title_node = core_root.find(_DC_TITLE) if core_root is not None else None
+    title = (title_node.text or "").strip() if title_node is not None else ""
     return Document(path.name, title, blocks)
 
 
-def _docx_block(paragraph) -> Block | None:  # noqa: ANN001 - python-docx Paragraph
+def _style_names(root) -> tuple[dict[str, str], str]:  # noqa: ANN001 - lxml element or None
+    """Paragraph style id -> name, and the default paragraph style's name."""
+    names: dict[str, str] = {}
+    default = ""
+    if root is None:
+        return names, default
+    for style in root.iter(f"{_W}style"):
+        name = style.find(f"{_W}name")
+        label = name.get(f"{_W}val", "") if name is not None else ""
+        names[style.get(f"{_W}styleId", "")] = label
+        if style.get(f"{_W}type") == "paragraph" and style.get(f"{_W}default") in ("1", "true"):
+            default = label
+    return names, default
+
+
+def _runs_text(element) -> str:  # noqa: ANN001 - lxml element
+    """Text of the runs under an element; tabs and breaks become spaces."""
+    parts = []
+    for node in element.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr"):
+        parts.append(node.text or "" if node.tag == f"{_W}t" else " ")
+    return "".join(parts)
+
+
+def _docx_block(p, styles: dict[str, str], default: str, links: dict[str, str]) -> Block | None:  # noqa: ANN001
     """One Word paragraph as a block: 'Heading N' and 'Title' styles are headings."""
-    text = " ".join(paragraph.text.replace("\u00a0", " ").split())
-    for link in getattr(paragraph, "hyperlinks", []):
-        url = getattr(link, "url", "") or ""
+    text = " ".join(_runs_text(p).replace("\u00a0", " ").split())
+    for link in p.iter(f"{_W}hyperlink"):
+        url = links.get(link.get(f"{_R}id"), "")
         if url.startswith(("http://", "https://")) and url not in text:
             text = f"{text} {url}"  # the reference audit matches on the link target
     if not text:
         return None
-    style = (paragraph.style.name if paragraph.style is not None else "") or ""
-    heading = re.match(r"Heading\s*(\d)", style)
+    props = p.find(f"{_W}pPr")
+    style_node = props.find(f"{_W}pStyle") if props is not None else None
+    style_id = style_node.get(f"{_W}val") if style_node is not None else None
+    style = styles.get(style_id, style_id or "") if style_id else default
+    heading = re.match(r"(?i)Heading\s*(\d)", style)
     if heading:
         return Block("heading", text, int(heading.group(1)))
-    if style == "Title":
+    if style.lower() == "title":
         return Block("heading", text, 1)
-    numbered = paragraph._p.pPr is not None and paragraph._p.pPr.numPr is not None
+    numbered = props is not None and props.find(f"{_W}numPr") is not None
     if style.startswith("List") or numbered:
         return Block("bullet", _BULLET_RE.sub("", text, count=1))
     return Block("para", text)

@@ -229,7 +229,32 @@ def sentences(text: str) -> list[str]:
         import pysbd
 
         _SEGMENTER = pysbd.Segmenter(language="en", clean=False)
-    return [s.strip() for s in _SEGMENTER.segment(text) if s.strip()]
+    return [s.strip() for chunk in _chunks(text) for s in _SEGMENTER.segment(chunk) if s.strip()]
+
+
+_CHUNK = 2000  # pysbd slows down faster than linearly on one very long paragraph
+_BREAK_RE = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(\"\u201c])")
+
+
+def _chunks(text: str) -> list[str]:
+    """A long paragraph cut at likely sentence ends (or, lacking any, at spaces) into pieces pysbd handles fast."""
+    if len(text) <= _CHUNK:
+        return [text]
+    pieces, current = [], ""
+    for part in _BREAK_RE.split(text):
+        while len(part) > _CHUNK:
+            cut = part.rfind(" ", 0, _CHUNK)
+            cut = cut if cut > 0 else _CHUNK
+            pieces.append(part[:cut])
+            part = part[cut:].lstrip()
+        if current and len(current) + len(part) + 1 > _CHUNK:
+            pieces.append(current)
+            current = part
+        else:
+            current = f"{current} {part}" if current else part
+    if current:
+        pieces.append(current)
+    return pieces
 
 
 def _merge_short_bullets(blocks: list[Block]) -> list[str]:

@@ -145,17 +145,26 @@ def render_report(result: AuditResult) -> str:
 OUTPUT_FILES = ("worksheet.csv", "worksheet.xlsx", "references.csv", "report.html")
 
 
+def _out_error(out: Path, exc: OSError) -> EvidenceError:
+    """A file-system failure on --out as one line: what failed and why, never a traceback."""
+    reason = exc.strerror or str(exc) or exc.__class__.__name__
+    return EvidenceError([Problem(file=str(out), message=f"cannot write the audit here ({reason}); give --out a writable folder")])
+
+
 def write_outputs(result: AuditResult, out: Path) -> list[Path]:
     """Write all four files into a temporary folder beside `out`, then move them in at once.
 
     A failure halfway leaves `out` as it was: no half-written worksheet for a reviewer to trust.
     """
     out = Path(out).resolve()
-    if out.exists() and not out.is_dir():
-        raise EvidenceError([Problem(file=str(out), message="--out must be a folder, and this is a file")])
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.parent / f".{out.name}.partial-{secrets.token_hex(4)}"
-    staging.mkdir()
+    try:
+        if out.exists() and not out.is_dir():
+            raise EvidenceError([Problem(file=str(out), message="--out must be a folder, and this is a file")])
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = out.parent / f".{out.name}.partial-{secrets.token_hex(4)}"
+        staging.mkdir()
+    except OSError as exc:
+        raise _out_error(out, exc) from None
     try:
         _write_csv(staging / "worksheet.csv", WORKSHEET_COLUMNS, [s.row() for s in result.statements])
         _write_xlsx(staging / "worksheet.xlsx", result)
@@ -166,6 +175,8 @@ def write_outputs(result: AuditResult, out: Path) -> list[Path]:
         else:
             for name in OUTPUT_FILES:
                 os.replace(staging / name, out / name)
+    except OSError as exc:
+        raise _out_error(out, exc) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return [out / name for name in OUTPUT_FILES]
