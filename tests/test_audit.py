@@ -452,7 +452,7 @@ def test_outputs_are_written_complete(tmp_path, evidence):
     assert [r["bib_key"] for r in refs] == ["alpha2019trial", "beta2021cohort", "alpha2019trial", "beta2021cohort"]
     sheet = load_workbook(out / "worksheet.xlsx")["worksheet"]
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:J2"
+    assert sheet.auto_filter.ref == "A1:O2"
     assert sheet["C2"].alignment.wrap_text is True
     assert sheet.column_dimensions["C"].width >= 60
     assert sheet["C2"].value == "The course is 2 g/kg over 2 to 5 days."

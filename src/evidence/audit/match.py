@@ -35,6 +35,20 @@ class EvidenceRow:
     percent: float | None = None
     counts: tuple[int, ...] = ()
     cites: tuple[str, ...] = ()  # a registered claim's evidence ids
+    study: str = ""  # study_id (a claim: its doc_id)
+    label: str = ""  # study acronym or short title, for a reader
+    outcome: str = ""
+    figure: str = ""  # the arm figures as printed: "37/47 (79%)", "effect 35, p <0.001"
+    kind: str = ""  # result_kind, "adverse_event" or "claim"
+    design: str = ""
+    tier: str = ""
+    url: str = ""
+    p_value: float | None = None
+
+    def content(self) -> str:
+        """One line a reviewer can read without opening data/: study, outcome, figures, tier."""
+        parts = [f"{self.id}: {self.label or self.study}", self.outcome, self.figure]
+        return " | ".join(p for p in parts if p) + (f" [{self.tier}]" if self.tier else "")
 
 
 @dataclass(frozen=True)
@@ -49,6 +63,41 @@ class Regimen:
     interval: float | None = None
 
 
+@dataclass(frozen=True)
+class Finding:
+    """What the base concludes for one subtype and outcome: a proposition the judge matches.
+
+    Derived at load time from data/certainty.csv (its certainty, studies and reasons):
+    `null` when the controlled trials found no significant benefit, so a blanket efficacy
+    statement about that subtype can be held against it.
+    """
+
+    subtype: str
+    domain: str
+    certainty: str
+    studies: tuple[str, ...]
+    reason: str
+    null: bool
+
+
+_NULL_RE = re.compile(
+    r"\bno (?:significant|clear|consistent|meaningful)\b|\bnot (?:statistically )?significant|\bno (?:strength )?benefit"
+    r"|did not (?:improve|differ|show)|\bnull\b", re.I)
+
+
+def _findings(tables: dict[str, pd.DataFrame]) -> dict[tuple[str, str], Finding]:
+    frame = tables.get("certainty")
+    if frame is None:
+        return {}
+    out = {}
+    for r in frame.itertuples():
+        reason = _text(r.reasons)
+        studies = tuple(s.strip() for s in str(r.studies).split(";") if s.strip()) if _present(r.studies) else ()
+        out[(str(r.subtype), str(r.outcome_domain))] = Finding(
+            str(r.subtype), str(r.outcome_domain), _text(r.certainty), studies, reason, bool(_NULL_RE.search(reason)))
+    return out
+
+
 @dataclass
 class Evidence:
     """What the audit compares against, read once per data version."""
@@ -60,6 +109,7 @@ class Evidence:
     documents: pd.DataFrame | None
     problems: list[Problem] = field(default_factory=list)
     index: BM25Index | None = None
+    findings: dict[tuple[str, str], Finding] = field(default_factory=dict)
 
     @cached_property
     def numeric_rows(self) -> dict[str, EvidenceRow]:
@@ -102,6 +152,52 @@ def _study_info(tables: dict[str, pd.DataFrame]) -> dict[str, tuple[str, str]]:
     }
 
 
+def _study_meta(tables: dict[str, pd.DataFrame]) -> dict[str, tuple[str, str]]:
+    """study_id -> (short label, design): the label a reason names, the design a flag weighs."""
+    studies = tables.get("studies")
+    if studies is None:
+        return {}
+    out = {}
+    for r in studies.itertuples():
+        label = str(r.acronym) if _present(r.acronym) else str(r.study_id)
+        out[r.study_id] = (label, str(r.design) if _present(r.design) else "")
+    return out
+
+
+def _num(value: Any) -> str:
+    number = float(value)
+    return str(int(number)) if number == int(number) else f"{number:g}"
+
+
+def _figure(r: Any) -> str:
+    """The figures of a results row as a reader would quote them."""
+    parts = []
+    if _present(r.events) and _present(r.total):
+        parts.append(f"{_num(r.events)}/{_num(r.total)}")
+    if _present(r.percent):
+        parts.append(f"{_num(r.percent)}%")
+    if _present(r.mean):
+        parts.append(f"mean {_num(r.mean)}{'' if not _present(r.unit) or str(r.unit) == '%' else ' ' + str(r.unit)}")
+    if _present(r.median):
+        parts.append(f"median {_num(r.median)}")
+    if _present(r.effect):
+        ci = f" (CI {_num(r.ci_low)} to {_num(r.ci_high)})" if _present(r.ci_low) and _present(r.ci_high) else ""
+        parts.append(f"{r.effect_type if _present(r.effect_type) else 'effect'} {_num(r.effect)}{ci}")
+    if _present(r.p_text):
+        parts.append(f"p {r.p_text}")
+    elif _present(r.p_value):
+        parts.append(f"p {_num(r.p_value)}")
+    arm = f"{r.arm_id}: " if _present(r.arm_id) else ""
+    return arm + ", ".join(parts) if parts else ""
+
+
+def _p_of(r: Any) -> float | None:
+    if _present(r.p_value):
+        return float(r.p_value)
+    found = re.search(r"<\s*(0?\.\d+)", str(r.p_text)) if _present(r.p_text) else None
+    return float(found.group(1)) / 2 if found else None
+
+
 def _percent_of(row: Any) -> float | None:
     """The percentage a results row states, printed or computed from events/total."""
     if _present(row.percent):
@@ -126,6 +222,7 @@ def _result_rows(tables: dict[str, pd.DataFrame], info: dict[str, tuple[str, str
     if frame is None:
         return []
     by_study, by_arm = _sizes(tables)
+    meta = _study_meta(tables)
     rows = []
     for r in frame.itertuples():
         subtype, title = info.get(r.study_id, ("myositis", ""))
@@ -134,7 +231,11 @@ def _result_rows(tables: dict[str, pd.DataFrame], info: dict[str, tuple[str, str
         counts = tuple(int(v) for v in (r.events, r.total) if _present(v))
         counts += by_study.get(r.study_id, ()) + by_arm.get(r.arm_id, ())
         where = _text(r.study_id, r.locator)
-        rows.append(EvidenceRow(r.result_id, "results", text, subtype, str(r.outcome_domain), where, _percent_of(r), counts))
+        label, design = meta.get(r.study_id, (r.study_id, ""))
+        rows.append(EvidenceRow(
+            r.result_id, "results", text, subtype, str(r.outcome_domain), where, _percent_of(r), counts,
+            study=r.study_id, label=label, outcome=str(r.outcome), figure=_figure(r), kind=str(r.result_kind),
+            design=design, tier=_text(r.source_tier), url=_text(r.source_url), p_value=_p_of(r)))
     return rows
 
 
@@ -143,6 +244,7 @@ def _ae_rows(tables: dict[str, pd.DataFrame], info: dict[str, tuple[str, str]]) 
     if frame is None:
         return []
     by_study, _ = _sizes(tables)
+    meta = _study_meta(tables)
     rows = []
     for a in frame.itertuples():
         subtype, title = info.get(a.study_id, ("myositis", ""))
@@ -154,7 +256,19 @@ def _ae_rows(tables: dict[str, pd.DataFrame], info: dict[str, tuple[str, str]]) 
         counts = tuple(int(v) for v in (a.patients, a.n_at_risk) if _present(v)) + by_study.get(a.study_id, ())
         text = _text(a.event, a.note, "adverse event safety", title)
         where = _text(a.study_id, a.locator)
-        rows.append(EvidenceRow(a.ae_id, "adverse_events", text, subtype, "safety", where, percent, counts))
+        label, design = meta.get(a.study_id, (a.study_id, ""))
+        per = []
+        if _present(a.patients) and _present(a.n_at_risk):
+            per.append(f"{_num(a.patients)}/{_num(a.n_at_risk)} patients")
+        if _present(a.events) and _present(a.infusions):
+            per.append(f"{_num(a.events)}/{_num(a.infusions)} infusions")
+        elif _present(a.events):
+            per.append(f"{_num(a.events)} events")
+        figure = (f"{a.arm_id}: " if _present(a.arm_id) else "") + ", ".join(per)
+        rows.append(EvidenceRow(
+            a.ae_id, "adverse_events", text, subtype, "safety", where, percent, counts, study=a.study_id, label=label,
+            outcome=str(a.event), figure=figure, kind="adverse_event", design=design, tier=_text(a.source_tier),
+            url=_text(a.source_url)))
     return rows
 
 
@@ -168,7 +282,8 @@ def _claim_rows(tables: dict[str, pd.DataFrame]) -> list[EvidenceRow]:
     for c in frame.itertuples():
         text, where = _text(c.claim, c.rationale), _text(c.doc_id, c.section)
         cites = tuple(split_ids(c.evidence))
-        rows.append(EvidenceRow(c.claim_id, "claims", text, str(c.subtype), str(c.outcome_domain), where, cites=cites))
+        rows.append(EvidenceRow(c.claim_id, "claims", text, str(c.subtype), str(c.outcome_domain), where, cites=cites,
+                                study=str(c.doc_id), outcome=str(c.claim), kind="claim", figure=_text(c.verdict)))
     return rows
 
 
@@ -220,6 +335,7 @@ def _cached_evidence(root: str, stamp: tuple) -> Evidence:
     rows = _result_rows(tables, info) + _ae_rows(tables, info) + _claim_rows(tables)
     evidence = Evidence(Path(root), rows, _regimens(tables, info), bib, tables.get("documents"), problems)
     evidence.index = BM25Index(rows) if rows else None
+    evidence.findings = _findings(tables)
     return evidence
 
 
@@ -280,6 +396,7 @@ class BM25Index:
         from rank_bm25 import BM25Okapi
 
         self.rows = rows
+        self.row_tokens = [frozenset(tokens(r.text)) for r in rows]
         self.bm25 = BM25Okapi([tokens(r.text) or ["_"] for r in rows])
         self._lengths = np.array(self.bm25.doc_len, dtype=float)
         self._cache: dict[str, np.ndarray] = {}

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from .. import vocab
+from .judge import Judgement, judge, own_hosts, relevant_rows
 from .match import Evidence, load_evidence
 from .numbers import number_check
 from .read import Document, read_document
@@ -32,16 +33,24 @@ class Statement:
     suggestions: list[tuple[str, float]]
     number_check: str
     number_detail: str
+    judgement: Judgement | None = None
 
     @property
     def suggested_evidence(self) -> str:
         return "; ".join(f"{key} ({score:.1f})" for key, score in self.suggestions)
 
+    @property
+    def verdict(self) -> str:
+        return self.judgement.verdict if self.judgement else "not_assessable"
+
     def row(self) -> dict[str, str]:
+        j = self.judgement or Judgement("not_assessable", "no evidence in the base")
         return {
             "statement_id": self.statement_id, "section": self.section, "sentence": self.sentence, "subtype": self.subtype,
-            "outcome_domain": self.outcome_domain, "suggested_evidence": self.suggested_evidence,
-            "number_check": self.number_check, "number_detail": self.number_detail, "verdict": "", "reviewer_note": "",
+            "outcome_domain": self.outcome_domain, "suggested_verdict": j.verdict, "verdict_reason": j.reason,
+            "evidence": "; ".join(r.id for r in j.evidence), "evidence_content": "\n".join(r.content() for r in j.evidence),
+            "flags": "; ".join(j.flags), "number_check": self.number_check, "number_detail": self.number_detail,
+            "suggested_evidence": self.suggested_evidence, "verdict": "", "reviewer_note": "",
         }
 
 
@@ -103,15 +112,23 @@ def doc_id_for(path: Path, documents: pd.DataFrame | None) -> str:
     return _slug(path.stem)
 
 
-def _statements(doc_id: str, kept: list[Candidate], evidence: Evidence) -> list[Statement]:
+_NOT_LIKE = ("baseline", "distribution_category", "descriptive", "claim")
+
+
+def _statements(doc_id: str, kept: list[Candidate], evidence: Evidence, hosts: frozenset[str]) -> list[Statement]:
     out = []
     for n, c in enumerate(kept, start=1):
         linked = evidence.index.top(c.sentence, c.subtype, c.outcome_domain) if evidence.index else []
-        comparable = evidence.comparable(c.sentence, [r for r, _ in linked])
+        linked = [(r, score) for r, score in linked if not (r.table == "claims" and r.study == doc_id)]
+        rows = relevant_rows(c.sentence, c.subtype, c.outcome_domain, evidence, doc_id, hosts)
+        # Like with like: figures are held only against rows of the same outcome that report an arm or pool.
+        comparable = [r for r in rows if r.domain == c.outcome_domain and r.kind not in _NOT_LIKE]
         status, detail = number_check(c.sentence, c.subtype, comparable, evidence.regimens)
+        judgement = judge(c.sentence, c.subtype, c.outcome_domain, rows, status, detail, evidence)
         suggestions = [(r.id, score) for r, score in linked]
         statement_id = f"{doc_id}_s{n:03d}"
-        out.append(Statement(statement_id, c.section, c.sentence, c.subtype, c.outcome_domain, suggestions, status, detail))
+        out.append(Statement(statement_id, c.section, c.sentence, c.subtype, c.outcome_domain, suggestions, status, detail,
+                             judgement))
     return out
 
 
@@ -129,7 +146,8 @@ def audit_document(path: Path, root: Path | None = None, evidence: Evidence | No
     for i, m in enumerate(references, start=1):
         m.cited.position = i
     title = doc.title or next((s.title for s in sections if s.title), Path(path).name)
-    return AuditResult(Path(path), doc_id, title, default, _statements(doc_id, kept, evidence),
+    hosts = own_hosts(evidence, doc_id, doc.url)
+    return AuditResult(Path(path), doc_id, title, default, _statements(doc_id, kept, evidence, hosts),
                        [c for c in found if c.status != "kept"], references, len(evidence.problems))
 
 

@@ -51,6 +51,7 @@ class Document:
     name: str
     title: str
     blocks: list[Block]
+    url: str = ""  # the page's own address (HTML canonical link or og:url), for the circular-evidence rule
 
 
 def _refuse(path: Path, message: str) -> EvidenceError:
@@ -239,6 +240,7 @@ class _TextExtractor(HTMLParser):
         self.heading: tuple[int, list[str]] | None = None
         self.links: list[tuple[str, int]] = []
         self.in_title = False
+        self.url = ""
 
     def _emit(self, text: str) -> None:
         if self.heading is not None:
@@ -249,6 +251,10 @@ class _TextExtractor(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "title":
             self.in_title = True
+        if tag in ("link", "meta") and not self.url:
+            a = dict(attrs)
+            if (a.get("rel") or "").lower() == "canonical" or (a.get("property") or "").lower() == "og:url":
+                self.url = (a.get("href") or a.get("content") or "").strip()
         if self.dropping or tag in _DROP_TAGS:
             if tag in _DROP_TAGS and tag not in _VOID:
                 self.dropping.append(tag)
@@ -298,7 +304,7 @@ def _read_html(path: Path, text: str) -> Document:
     parser.feed(text.replace(_HEADING_MARK, ""))
     parser.close()
     title = " ".join("".join(parser.title).split())
-    return Document(path.name, title, _marked_blocks("".join(parser.out)))
+    return Document(path.name, title, _marked_blocks("".join(parser.out)), parser.url)
 
 
 def _marked_blocks(text: str) -> list[Block]:

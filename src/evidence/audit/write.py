@@ -17,8 +17,9 @@ from ..errors import EvidenceError, Problem
 from .pipeline import AuditResult, audit_document
 
 WORKSHEET_COLUMNS = [
-    "statement_id", "section", "sentence", "subtype", "outcome_domain", "suggested_evidence",
-    "number_check", "number_detail", "verdict", "reviewer_note",
+    "statement_id", "section", "sentence", "subtype", "outcome_domain", "suggested_verdict", "verdict_reason",
+    "evidence", "evidence_content", "flags", "number_check", "number_detail", "suggested_evidence", "verdict",
+    "reviewer_note",
 ]
 REFERENCE_COLUMNS = [
     "doc_id", "position", "cited_authors", "cited_year", "cited_title", "cited_journal", "cited_volume", "cited_issue",
