@@ -66,6 +66,14 @@ class AuditResult:
     dropped: list[Candidate]
     references: list[RefMatch]
     evidence_problems: int = 0
+    empty_reason: str = ""  # why no statement was kept (another language, nothing about IVIG or myositis)
+
+    def worksheet_rows(self) -> list[dict[str, str]]:
+        """The worksheet's rows; an empty audit gets one row that says why it is empty."""
+        if self.statements or not self.empty_reason:
+            return [s.row() for s in self.statements]
+        return [{"statement_id": f"{self.doc_id}_none", "suggested_verdict": "not_assessable",
+                 "verdict_reason": self.empty_reason, "verdict": "", "reviewer_note": ""}]
 
     def reference_rows(self) -> list[dict[str, Any]]:
         rows = []
@@ -147,7 +155,28 @@ def audit_document(path: Path, root: Path | None = None, evidence: Evidence | No
         m.cited.position = i
     title = doc.title or next((s.title for s in sections if s.title), Path(path).name)
     hosts = own_hosts(evidence, doc_id, doc.url)
+    reason = empty_reason(doc)
+    if reason:
+        kept = []
     return AuditResult(Path(path), doc_id, title, default, _statements(doc_id, kept, evidence, hosts),
-                       [c for c in found if c.status != "kept"], references, len(evidence.problems))
+                       [c for c in found if c.status != "kept"], references, len(evidence.problems), reason)
+
+
+_ENGLISH = frozenset("the and of to in is are for with that this it be or on as by can may not from".split())
+_TOPIC_RE = re.compile(
+    r"\bIVI?G\b|immun[eo]\s*globulin|myosit|myopath|dermatomyos|polymyos|inclusion[\s-]+body|\bIBM\b|\bIMNM\b|\bJDM\b",
+    re.I)
+
+
+def empty_reason(doc: Document) -> str:
+    """Why a document has nothing to audit, or "" when it has: not English, or nothing on IVIG or myositis."""
+    text = " ".join(b.text for b in doc.blocks)
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    if len(words) >= 20 and sum(w in _ENGLISH for w in words) / len(words) < 0.05:
+        return ("the document does not read as English (under 5% common English words); "
+                "the audit reads English pages only, so no statement was kept")
+    if not _TOPIC_RE.search(f"{doc.title} {text}"):
+        return "the document makes no statement about IVIG or myositis, so there is nothing to hold against the evidence"
+    return ""
 
 

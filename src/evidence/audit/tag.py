@@ -140,7 +140,11 @@ DOMAIN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"bivigam", r"asceniv", r"gammaplex", r"sucrose", r"\bbrands?\b")),
     ("mechanism", _any(
         r"antibod", r"immune system", r"cytokine", r"receptor", r"\bT[- ]cells?\b", r"\bimmune cells\b", r"complement",
-        r"\bFc\b")),
+        r"\bFc\b", r"\bworks by\b", r"\binflammation\b", r"\bimmune (?:response|activity|attack)", r"\bmodulat")),
+    ("survival", _any(r"\bsurviv", r"\bmortality\b", r"\bdeaths?\b", r"\blife expectancy\b", r"\bdie[sd]?\b", r"\bfatal")),
+    ("treatment_position", _any(
+        r"\bfirst[- ]line\b", r"\bsecond[- ]line\b", r"\bthird[- ]line\b", r"\badd[- ]on\b", r"\bwhen (?:other|standard|first)",
+        r"\bdo(?:n['\u2019]t| not) respond\b", r"\brefractory\b", r"\bresistant to\b", r"\bafter (?:other|standard) treatments")),
     ("epidemiology", _any(
         r"\bage[sd]?\b", r"years old", r"\bwomen\b", r"\bmen\b", r"\badults\b", r"\brare\b", r"diagnos", r"prevalen",
         r"\bincidence\b", r"autoimmune", r"\bcause[sd]?\b", r"\btargets?\b")),
@@ -152,9 +156,24 @@ DOMAIN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 DEFAULT_DOMAIN = "composite"  # an efficacy statement that names no outcome: overall response
 
 
+_NOT_DOMAIN_RE = re.compile(r"\(?under the skin\)?|\bsubcutaneous(?:ly)?\b|\bskin test", re.I)
+_DISEASE_FACT_RE = re.compile(
+    r"\b(?:affects?|causes?|characteri[sz]ed|symptoms?|refers to|is a (?:rare )?(?:type|form|condition|disease)|develops?|"
+    r"diagnos\w*|targets?)\b", re.I)
+_ABOUT_TREATMENT_RE = re.compile(r"\bIVI?G\b|immun[eo]\s*globulin|\binfusion|\btreat|\btherap|\bdose", re.I)
+
+
 def tag_domain(sentence: str) -> str:
-    """The outcome domain whose synonyms the sentence uses most (ties: the more specific)."""
+    """The outcome domain whose synonyms the sentence uses most (ties: the more specific).
+
+    "Under the skin" (a route) is not the skin domain; a sentence that describes the
+    disease (affects, causes, symptoms) without naming a treatment is epidemiology.
+    """
+    sentence = _NOT_DOMAIN_RE.sub(" ", sentence)
     counts = {code: len(pattern.findall(sentence)) for code, pattern in DOMAIN_PATTERNS}
+    treatment = counts["safety"] or counts["dosing"] or counts["regulatory"] or _ABOUT_TREATMENT_RE.search(sentence)
+    if _DISEASE_FACT_RE.search(sentence) and not treatment:
+        return "epidemiology"
     best = max(counts.values())
     if best == 0:
         return DEFAULT_DOMAIN
@@ -190,8 +209,7 @@ _CHECKABLE_RE = _any(
     r"gamunex", r"privigen", r"octagam", r"gammagard", r"\bIgA\b", r"\bIgG\b",
 )
 _SERVICE_RE = _any(
-    # the pharmacy and its team
-    r"california specialty pharmacy", r"\bCSP\b", r"\bacelpa\b",
+    # the publisher speaking of itself (no publisher is named: the rules hold for any page)
     r"\bour (?:team|pharmacy|nurses?|staff|services?|infusion|care team|patients|specialists?|pharmacists?|company|experts?)\b",
     r"\bwe(?:['\u2019]re| are| work| offer| provide| understand| make| help| can| also| will| have| know)\b", r"\bhere for you\b",
     # money and contact
@@ -297,6 +315,7 @@ def candidates(doc: Document) -> tuple[list[Candidate], list[Section], str]:
     for section in sections:
         if section.is_references:
             continue
+        carried: str | None = None  # the subtype the previous sentence named: "It" and "this form" refer back
         for text in _merge_short_bullets(section.blocks):
             for sentence in sentences(text):
                 if not re.search(r"[A-Za-z]{2}", sentence):
@@ -307,7 +326,9 @@ def candidates(doc: Document) -> tuple[list[Candidate], list[Section], str]:
                     status = "kept"
                 else:
                     status = "not_checkable"
-                subtype = tag_subtype(sentence, section.subtype, default)
+                subtype = tag_subtype(sentence, carried or section.subtype, default)
+                named = named_subtype(sentence)
+                carried = named or (carried if subtype == carried else None)
                 out.append(Candidate(section.title, sentence, subtype, tag_domain(sentence), status))
     return out, sections, default
 

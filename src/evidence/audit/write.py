@@ -42,6 +42,7 @@ def _write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> No
 
 
 _WIDTHS = {
+    "suggested_verdict": 16, "verdict_reason": 70, "evidence": 30, "evidence_content": 70, "flags": 24,
     "statement_id": 20, "section": 26, "sentence": 70, "subtype": 11, "outcome_domain": 17, "suggested_evidence": 40,
     "number_check": 18, "number_detail": 60, "verdict": 18, "reviewer_note": 40, "cited_title": 60, "discrepancies": 70,
     "cited_authors": 26, "cited_link": 40, "bib_key": 28, "link_target": 28,
@@ -85,8 +86,8 @@ def _write_xlsx(path: Path, result: AuditResult) -> None:
 
     workbook = Workbook()
     workbook.remove(workbook.active)
-    lists = {"verdict": vocab.VERDICT.codes, "subtype": vocab.SUBTYPE.codes, "outcome_domain": vocab.OUTCOME_DOMAIN.codes}
-    _sheet(workbook, "worksheet", WORKSHEET_COLUMNS, [s.row() for s in result.statements], lists)
+    lists = {"verdict": vocab.VERDICT.codes, "suggested_verdict": vocab.VERDICT.codes, "subtype": vocab.SUBTYPE.codes, "outcome_domain": vocab.OUTCOME_DOMAIN.codes}
+    _sheet(workbook, "worksheet", WORKSHEET_COLUMNS, result.worksheet_rows(), lists)
     _sheet(workbook, "references", REFERENCE_COLUMNS, result.reference_rows(), {"status": vocab.REFERENCE_STATUS.codes})
     workbook.save(path)
 
@@ -97,7 +98,8 @@ h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}table{border-collapse:co
 th,td{border:1px solid #ccc;padding:.35rem .5rem;vertical-align:top;text-align:left}th{background:#eef3f8}
 .summary td:first-child{font-weight:600;width:16rem}.match{background:#e3f1ea}.partial{background:#fdf3d8}
 .mismatch,.wrong{background:#fbe3d6}.minor_error{background:#fdf3d8}.correct{background:#e3f1ea}.unverifiable{background:#eee}
-.small{font-size:.85rem;color:#555}details{margin:.5rem 0}code{font-size:.85rem}
+.small{font-size:.85rem;color:#555}.card{border:1px solid #ccc;border-radius:4px;padding:.3rem .8rem;margin:.6rem 0}
+.badge{color:#fff;border-radius:3px;padding:.1rem .4rem;font-weight:600}.flag{background:#fbe3d6;border-radius:3px;padding:.1rem .4rem;margin-right:.2rem;font-size:.85rem}details{margin:.5rem 0}code{font-size:.85rem}
 """
 
 
@@ -116,11 +118,40 @@ def _table(columns: list[str], rows: list[dict[str, Any]], css_column: str = "")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(lines)}</tbody></table>"
 
 
+_BADGE = {t.code: t.colour for t in vocab.VERDICT}
+
+
+def _statement_card(s: Any) -> str:
+    """One statement: verdict badge, flags, reason, and each evidence row with its content and link."""
+    esc = html.escape
+    j = s.judgement
+    verdict = s.verdict
+    colour = _BADGE.get(verdict, "#999999")
+    flags = "".join(f'<span class="flag">{esc(f)}</span>' for f in (j.flags if j else []))
+    rows = []
+    for r in (j.evidence if j else []):
+        link = ""
+        if r.url.startswith(("http://", "https://")):
+            link = f' <a href="{esc(r.url, quote=True)}" rel="noreferrer">source</a>'
+        rows.append(f"<li><code>{esc(r.id)}</code> {esc(r.label or r.study)} · {esc(r.outcome)} · {esc(r.figure)}"
+                    f' <span class="small">{esc(r.tier)}</span>{link}</li>')
+    evidence = f"<ul>{''.join(rows)}</ul>" if rows else '<p class="small">no evidence in the base</p>'
+    return (f'<div class="card"><p><span class="badge" style="background:{esc(colour)}">{esc(verdict)}</span> {flags} '
+            f'<span class="small">{esc(s.statement_id)} · {esc(s.subtype)} · {esc(s.outcome_domain)} · {esc(s.section)}</span></p>'
+            f"<p>{esc(s.sentence)}</p><p class=\"small\">{esc(j.reason if j else '')}</p>{evidence}</div>")
+
+
 def render_report(result: AuditResult) -> str:
-    """A single offline HTML page: no script, no external file, every text escaped."""
+    """A single offline HTML page, weakest claims first: no script, no external file, every text escaped."""
+    from .judge import severity
+
     esc = html.escape
     summary = "".join(f"<tr><td>{esc(k)}</td><td>{esc(v)}</td></tr>" for k, v in result.summary())
-    statement_cols = [c for c in WORKSHEET_COLUMNS if c not in ("verdict", "reviewer_note")]
+    ordered = sorted(result.statements, key=lambda s: (severity(s.verdict), s.statement_id))
+    weakest = [s for s in ordered if severity(s.verdict) <= 2]
+    cards = "".join(_statement_card(s) for s in ordered)
+    statement_cols = ["statement_id", "section", "sentence", "subtype", "outcome_domain", "suggested_verdict", "flags",
+                      "evidence", "number_check", "number_detail"]
     statements = _table(statement_cols, [s.row() for s in result.statements], "number_check")
     references = _table(REFERENCE_COLUMNS[1:13], result.reference_rows(), "status")
     dropped = "".join(
@@ -129,14 +160,19 @@ def render_report(result: AuditResult) -> str:
     if result.evidence_problems:
         warning = (f'<p class="mismatch">The evidence base has {result.evidence_problems} validation problem(s); suggestions '
                    "use the tables that could be read. Run <code>evidence validate</code>.</p>")
+    if result.empty_reason:
+        warning += f'<p class="mismatch">{esc(result.empty_reason)}</p>'
     intro = (f"Source file {esc(result.source.name)} · document id {esc(result.doc_id)} · default subtype "
-             f"{esc(result.default_subtype)}. Suggestions and number checks are machine pre-fills for a reviewer to confirm.")
+             f"{esc(result.default_subtype)}. Verdicts, reasons and number checks are machine suggestions for a reviewer "
+             "to confirm; the reviewer's verdict column of the worksheet is left empty.")
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>Audit: {esc(result.title)}</title><style>{_CSS}</style></head><body>"
         f'<h1>Audit worksheet: {esc(result.title)}</h1><p class="small">{intro}</p>{warning}'
+        f"<h2>Weakest claims ({len(weakest)})</h2>{''.join(_statement_card(s) for s in weakest[:10]) or '<p>none</p>'}"
         f'<h2>Summary</h2><table class="summary">{summary}</table>'
-        f"<h2>Statements ({len(result.statements)})</h2>{statements}"
+        f"<h2>Every statement, weakest first ({len(result.statements)})</h2>{cards}"
+        f"<h2>Worksheet ({len(result.statements)})</h2>{statements}"
         f"<h2>References ({len(result.references)})</h2>{references}"
         f"<h2>Dropped sentences ({len(result.dropped)})</h2><details><summary>Service, marketing and uncheckable text</summary>"
         f"<ul>{dropped}</ul></details></body></html>\n"
@@ -167,7 +203,7 @@ def write_outputs(result: AuditResult, out: Path) -> list[Path]:
     except OSError as exc:
         raise _out_error(out, exc) from None
     try:
-        _write_csv(staging / "worksheet.csv", WORKSHEET_COLUMNS, [s.row() for s in result.statements])
+        _write_csv(staging / "worksheet.csv", WORKSHEET_COLUMNS, result.worksheet_rows())
         _write_xlsx(staging / "worksheet.xlsx", result)
         _write_csv(staging / "references.csv", REFERENCE_COLUMNS, result.reference_rows())
         (staging / "report.html").write_text(render_report(result), encoding="utf-8")
@@ -197,6 +233,8 @@ def run_audit_cli(path: Path, out: Path, root: Path | None = None) -> int:
     if result.evidence_problems:
         print(f"warning: the evidence base has {result.evidence_problems} validation problem(s); "
               "suggestions use the tables that could be read (run `evidence validate`)", file=sys.stderr)
+    if result.empty_reason:
+        print(f"note: {result.source.name}: {result.empty_reason}; the worksheet says so", file=sys.stderr)
     write_outputs(result, out)
     print(format_summary(result, out))
     return 0
