@@ -155,9 +155,11 @@ def _absolute_findings(sentence: str, rows: list[EvidenceRow], finding: Finding 
                        null_elsewhere: list[Finding]) -> list[str]:
     """Each absolute word the numbers do not bear out, with the figure that says so."""
     out = []
+    topic = set(tokens(sentence)) - _GENERIC
     for word in {m.group(1).lower() for m in _ABSOLUTE_RE.finditer(sentence)}:
         if word.startswith("rare") or word == "never":
-            common = [r for r in rows if r.percent is not None and r.percent >= 1.0 and r.domain == "safety"]
+            common = [r for r in rows if r.percent is not None and r.percent >= 1.0 and r.domain == "safety"
+                      and set(tokens(r.outcome)) & topic]
             if common:
                 out.append(f"'{word}' but {_cite(common, 1)} is {common[0].percent:.0f}%")
         elif word in ("proven", "consistently", "guaranteed", "guarantee", "cure", "cures", "always"):
@@ -251,7 +253,7 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     elif not about_ivig:
         verdict, lead = "not_assessable", "describes the disease, not IVIG; no row in the base states it"
     else:
-        verdict, lead = "not_assessable", "no row in the base states this"
+        verdict, lead = "not_assessable", "no evidence in the base"
     parts = [lead] + notes
     if certainty and rows:
         parts.append(certainty)

@@ -28,10 +28,19 @@ CHECK_ORDER = {"mismatch": 3, "partial": 2, "match": 1, "nothing to compare": 0}
 
 # ------------------------------------------------------------------------- numbers
 
-_NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-}
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+          "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_NUMBER_WORDS = {**_UNITS, **_TEENS, **_TENS, "hundred": 100}
+_COMPOUND_RE = re.compile(rf"\b({'|'.join(_TENS)})[\s-]({'|'.join(_UNITS)})\b", re.I)
+_SMALL = rf"(?:(?:{'|'.join(_TENS)})(?:[\s-](?:{'|'.join(_UNITS)}))?|{'|'.join(_TEENS)}|{'|'.join(_UNITS)})"
+_HUNDREDS_RE = re.compile(rf"\b({'|'.join(_UNITS)}|a) hundred(?:(?: and)? ({_SMALL}))?\b", re.I)
+
+
+def _small(words: str) -> int:
+    """Value of 'forty-five', 'twelve' or 'seven'."""
+    return sum(_NUMBER_WORDS[w] for w in re.split(r"[\s-]+", words.lower()) if w)
 _NUM = r"\d+(?:\.\d+)?"
 _RANGE = rf"(?P<a>{_NUM})(?:\s*(?:-|to|or)\s*(?P<b>{_NUM}))?"
 _DOSE_RE = re.compile(
@@ -55,6 +64,8 @@ _PRODUCT_BEFORE_RE = re.compile(
 _DOSING_CONTEXT_RE = re.compile(
     r"\bdos|infus|g/kg|grams? per|\bivig\b|immunoglobulin|maintenance|loading|course|treatment|therapy|given", re.I)
 _MONITORING_RE = re.compile(r"\bvisits?\b|appointments?|check-?ins?|follow-?ups?|blood tests?|\bmonitor", re.I)
+# "95% CI" is a confidence level, not a figure to check.
+_CI_AFTER_RE = re.compile(r"\s*(?:CI\b|C\.I\.|confidence|credible|prediction interval)", re.I)
 _OPS = {
     "less than": "<", "fewer than": "<", "under": "<", "below": "<", "<": "<", "up to": "<=", "at most": "<=",
     "no more than": "<=", "\u2264": "<=", "more than": ">", "over": ">", "above": ">", ">": ">", "at least": ">=", "\u2265": ">=",
@@ -84,6 +95,9 @@ def normalise_numbers(text: str) -> str:
     """Digits for number words, ASCII hyphens for dashes, no thousands separators."""
     text = re.sub(r"[\u2010-\u2015\u2212]", "-", text.replace("\u00a0", " "))
     text = re.sub(r"(\d),(\d{3})\b", r"\1\2", text)
+    text = _HUNDREDS_RE.sub(
+        lambda m: str(100 * (1 if m.group(1).lower() == "a" else _UNITS[m.group(1).lower()]) + _small(m.group(2) or "")), text)
+    text = _COMPOUND_RE.sub(lambda m: str(_TENS[m.group(1).lower()] + _UNITS[m.group(2).lower()]), text)
     words = "|".join(_NUMBER_WORDS)
     return re.sub(rf"\b({words})\b", lambda m: str(_NUMBER_WORDS[m.group(1).lower()]), text, flags=re.I)
 
@@ -124,7 +138,7 @@ def extract_quantities(sentence: str) -> list[Quantity]:
             low, high = _range(m) if m.group("a") else _range(m, "c", "c")
             add(m, Quantity("days" if dosing else "span", low, high, text=m.group(0)))
     for m in _PERCENT_RE.finditer(text):
-        if free(m) and not _PRODUCT_BEFORE_RE.search(text[: m.start("v")]):
+        if free(m) and not _PRODUCT_BEFORE_RE.search(text[: m.start("v")]) and not _CI_AFTER_RE.match(text, m.end()):
             op = _OPS.get((m.group("op") or "").lower(), "~" if m.group("op") else "=")
             add(m, Quantity("percent", float(m.group("v")), float(m.group("v")), op, m.group(0).strip()))
     for m in _FRACTION_RE.finditer(text):

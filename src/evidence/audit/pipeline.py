@@ -12,7 +12,7 @@ import pandas as pd
 
 from .. import vocab
 from .judge import Judgement, judge, own_hosts, relevant_rows
-from .match import Evidence, load_evidence
+from .match import Evidence, EvidenceRow, load_evidence
 from .numbers import number_check
 from .read import Document, read_document
 from .refs import RefMatch, audit_references
@@ -123,6 +123,17 @@ def doc_id_for(path: Path, documents: pd.DataFrame | None) -> str:
 _NOT_LIKE = ("baseline", "distribution_category", "descriptive", "claim")
 
 
+def like_rows(sentence: str, rows: list[EvidenceRow]) -> list[EvidenceRow]:
+    """The rows a figure is held against: the study the sentence names, else the best row's study only.
+
+    A headline rate is never compared with another study's or a subgroup's figure.
+    """
+    named = [r for r in rows if r.label and re.search(rf"\b{re.escape(r.label)}\b", sentence, re.I)]
+    if named:
+        return [r for r in rows if r.study == named[0].study]
+    return [r for r in rows if r.study == rows[0].study] if rows else []
+
+
 def _statements(doc_id: str, kept: list[Candidate], evidence: Evidence, hosts: frozenset[str]) -> list[Statement]:
     out = []
     for n, c in enumerate(kept, start=1):
@@ -130,7 +141,7 @@ def _statements(doc_id: str, kept: list[Candidate], evidence: Evidence, hosts: f
         linked = [(r, score) for r, score in linked if not (r.table == "claims" and r.study == doc_id)]
         rows = relevant_rows(c.sentence, c.subtype, c.outcome_domain, evidence, doc_id, hosts)
         # Like with like: figures are held only against rows of the same outcome that report an arm or pool.
-        comparable = [r for r in rows if r.domain == c.outcome_domain and r.kind not in _NOT_LIKE]
+        comparable = like_rows(c.sentence, [r for r in rows if r.domain == c.outcome_domain and r.kind not in _NOT_LIKE])
         status, detail = number_check(c.sentence, c.subtype, comparable, evidence.regimens)
         judgement = judge(c.sentence, c.subtype, c.outcome_domain, rows, status, detail, evidence)
         suggestions = [(r.id, score) for r, score in linked]

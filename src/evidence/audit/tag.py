@@ -117,6 +117,10 @@ def _any(*alternatives: str, ignore_case: bool = True) -> re.Pattern[str]:
 DOMAIN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("regulatory", _any(
         r"\bFDA\b", r"\bEMA\b", r"\bapprov(?:al|ed|es)\b", r"\bindicat(?:ed|ion)\b", r"\blicen[cs]ed\b", r"\boff[- ]label\b")),
+    ("survival", _any(r"\bsurviv", r"\bmortality\b", r"\bdeaths?\b", r"\blife expectancy\b", r"\bdie[sd]?\b", r"\bfatal")),
+    ("treatment_position", _any(
+        r"\bfirst[- ]line\b", r"\bsecond[- ]line\b", r"\bthird[- ]line\b", r"\badd[- ]on\b", r"\bwhen (?:other|standard|first)",
+        r"\bdo(?:n['\u2019]t| not) respond\b", r"\brefractory\b", r"\bresistant to\b", r"\bafter (?:other|standard) treatments")),
     ("dosing", _any(
         r"\d\s*(?:g|grams?|mg)\s*(?:/|per)\s*(?:kg|kilo)", r"\bdos(?:e|es|ing|age)\b", r"\bevery\s+(?:\d+|other)\b",
         r"\bonce a month\b", r"\bmonthly\b", r"\bconsecutive days\b", r"\bmaintenance\b", r"\binfusion (?:rate|schedule)",
@@ -141,17 +145,13 @@ DOMAIN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("mechanism", _any(
         r"antibod", r"immune system", r"cytokine", r"receptor", r"\bT[- ]cells?\b", r"\bimmune cells\b", r"complement",
         r"\bFc\b", r"\bworks by\b", r"\binflammation\b", r"\bimmune (?:response|activity|attack)", r"\bmodulat")),
-    ("survival", _any(r"\bsurviv", r"\bmortality\b", r"\bdeaths?\b", r"\blife expectancy\b", r"\bdie[sd]?\b", r"\bfatal")),
-    ("treatment_position", _any(
-        r"\bfirst[- ]line\b", r"\bsecond[- ]line\b", r"\bthird[- ]line\b", r"\badd[- ]on\b", r"\bwhen (?:other|standard|first)",
-        r"\bdo(?:n['\u2019]t| not) respond\b", r"\brefractory\b", r"\bresistant to\b", r"\bafter (?:other|standard) treatments")),
-    ("epidemiology", _any(
-        r"\bage[sd]?\b", r"years old", r"\bwomen\b", r"\bmen\b", r"\badults\b", r"\brare\b", r"diagnos", r"prevalen",
-        r"\bincidence\b", r"autoimmune", r"\bcause[sd]?\b", r"\btargets?\b")),
     ("function_qol", _any(
         r"quality of life", r"daily (?:life|activities|tasks)", r"mobility", r"\bfunction", r"independen", r"endurance",
         r"stamina", r"stairs")),
     ("composite", _any(r"\bTIS\b", r"total improvement score", r"response rate", r"responders?", r"\bremission\b")),
+    ("epidemiology", _any(
+        r"\bage[sd]?\b", r"years old", r"\brare\b", r"diagnos", r"prevalen",
+        r"\bincidence\b", r"autoimmune", r"\bcause[sd]?\b", r"\btargets?\b")),
 ]
 DEFAULT_DOMAIN = "composite"  # an efficacy statement that names no outcome: overall response
 
