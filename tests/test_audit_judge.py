@@ -301,3 +301,18 @@ def test_no_publisher_is_named_in_the_rules():
     for name in ("california specialty", "acelpa", "csprx", r"\bCSP\b"):
         assert name not in source.lower().replace("\\\\", "\\")
     _ = candidates
+
+
+def test_figure_from_a_study_outside_the_base_is_not_assessable_not_a_mismatch(tmp_path, evidence):
+    s = one(tmp_path, evidence, "IVIG in dermatomyositis",
+            "In one small retrospective review, 41% of adults with dermatomyositis reached a total improvement score response.")
+    assert s.verdict == "not_assessable"
+    assert "figure_without_source" in s.judgement.flags
+    assert "study the base does not hold" in s.judgement.reason
+
+
+def test_an_outcome_the_base_lacks_is_not_backed_by_another_outcome(tmp_path, evidence):
+    s = one(tmp_path, evidence, "IVIG in dermatomyositis",
+            "In dermatomyositis, IVIG improves lung function measured by the total improvement score team.")
+    assert s.outcome_domain == "lung"
+    assert s.row()["evidence"] == ""

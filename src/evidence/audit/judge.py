@@ -25,7 +25,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlparse
+
+import numpy as np
 
 from .. import vocab
 from .match import Evidence, EvidenceRow, Finding, tokens
@@ -57,6 +60,11 @@ _ABSOLUTE_RE = re.compile(
 _PREVALENCE_RE = re.compile(r"\bpreval\w*|\bliving with\b|\baffects?\b\s+(?:about|around|some|approximately|\d)", re.I)
 _INCIDENCE_RE = re.compile(r"\bincidence\b|\bnew cases\b|\bper year\b|\beach year\b|\bannually\b", re.I)
 _IVIG_RE = re.compile(r"\bIVI?G\b|immun[eo]\s*globulin|\binfusions?\b|\btreatment\b|\btherapy\b", re.I)
+# "In one retrospective review...", "a Chinese study found...": figures attributed to a study
+# that the sentence describes but the base does not hold.
+_OTHER_STUDY_RE = re.compile(
+    r"\b(?:a|an|one|another|in (?:a|one))\s+(?:\w+[\s-]+){0,4}?(?:study|review|trial|series|audit|survey|analysis|report)\b",
+    re.I)
 _ORDER = {"supported": 0, "partly_supported": 1, "not_supported": 2, "contradicted": 3, "not_assessable": -1}
 CERTAINTY_LOW = ("low", "very_low")
 
@@ -71,6 +79,7 @@ class Judgement:
     flags: list[str] = field(default_factory=list)
 
 
+@lru_cache(maxsize=4096)
 def _host(url: str) -> str:
     host = urlparse(url if "//" in url else f"//{url}").netloc.lower()
     return host[4:] if host.startswith("www.") else host
@@ -84,6 +93,14 @@ def own_hosts(evidence: Evidence, doc_id: str, url: str = "") -> frozenset[str]:
         for row in docs[docs["doc_id"] == doc_id].itertuples():
             hosts.add(_host(str(row.url)))
     return frozenset(h for h in hosts if h)
+
+
+def names_study(sentence: str, row: EvidenceRow) -> bool:
+    """The sentence names the row's study by its label as a whole word ("ProDERM", "Cherin")."""
+    if not row.label:
+        return False
+    words = set(re.findall(r"[a-z0-9]+", sentence.lower()))
+    return all(part in words for part in re.findall(r"[a-z0-9]+", row.label.lower()))
 
 
 def _subtype_fits(row: EvidenceRow, subtype: str) -> bool:
@@ -102,7 +119,8 @@ def relevant_rows(sentence: str, subtype: str, domain: str, evidence: Evidence, 
     if not words:
         return []
     scores = index.scores(list(words))
-    order = scores.argsort()[::-1][:60]
+    top = np.argpartition(-scores, 60)[:60] if len(scores) > 60 else np.arange(len(scores))
+    order = top[np.argsort(-scores[top], kind="stable")]
     by_id = evidence.numeric_rows
     picked: list[EvidenceRow] = []
     seen: set[str] = set()
@@ -131,7 +149,9 @@ def relevant_rows(sentence: str, subtype: str, domain: str, evidence: Evidence, 
             picked.append(row)
             seen.add(row.id)
     primary = [r for r in picked if r.domain == domain]
-    return (primary or picked)[:MAX_EVIDENCE]
+    if primary or domain in EFFICACY_DOMAINS - {"composite"}:
+        return primary[:MAX_EVIDENCE]  # an outcome the base does not report is not backed by another outcome
+    return picked[:MAX_EVIDENCE]
 
 
 def _finding(evidence: Evidence, subtype: str, domain: str) -> Finding | None:
@@ -235,13 +255,21 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         rows = [r for r in rows if r.domain == domain and r.kind in ("descriptive", "baseline", "pooled_estimate")]
     basis = _cite(rows)
     certainty = f"{finding.certainty.replace('_', ' ')} certainty" if finding and finding.certainty else ""
-    if number_status == "mismatch":
+    elsewhere = bool(_OTHER_STUDY_RE.search(sentence)) and not any(names_study(sentence, r) for r in rows)
+    if figures and elsewhere and "figure_without_source" not in flags:
+        flags.append("figure_without_source")
+        notes.append(f"the figures come from a study the base does not hold ({', '.join(q.text for q in figures[:2])})")
+    if figures and elsewhere:
+        verdict, lead = "not_assessable", "no evidence in the base for the study it cites"
+    elif number_status == "mismatch":
         verdict, lead = "contradicted", f"the stated figure disagrees: {number_detail.split(' | ')[0]}"
     elif "null_trial" in flags and subtype != "myositis":
         verdict, lead = "contradicted", "efficacy stated where controlled trials were null"
     elif not rows and finding is None:
         verdict = "not_supported" if figures else "not_assessable"
         lead = "no evidence in the base"
+    elif "figure_without_source" in flags and not rows:
+        verdict, lead = "not_assessable", "no evidence in the base for this figure"
     elif "figure_without_source" in flags or any(a.startswith("'proven'") for a in absolute):
         verdict, lead = "not_supported", "not borne out by the base"
     elif flags or number_status == "partial":

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .match import EvidenceRow, Regimen
 
@@ -110,6 +111,12 @@ def _range(match: re.Match[str], a: str = "a", b: str = "b") -> tuple[float, flo
 
 def extract_quantities(sentence: str) -> list[Quantity]:
     """Every dose, course length, interval, percentage, count and time span the sentence states."""
+    return list(_quantities(sentence))
+
+
+@lru_cache(maxsize=4096)
+def _quantities(sentence: str) -> tuple[Quantity, ...]:
+    """extract_quantities, remembered: the number check and the judge both read each sentence."""
     text = normalise_numbers(sentence)
     taken: list[tuple[int, int]] = []
     found: list[Quantity] = []
@@ -152,7 +159,7 @@ def extract_quantities(sentence: str) -> list[Quantity]:
         if free(m):
             low, high = _range(m, "x", "y") if m.group("x") else _range(m)
             add(m, Quantity("span", low, high, text=m.group(0).strip()))
-    return found
+    return tuple(found)
 
 
 @dataclass(frozen=True)

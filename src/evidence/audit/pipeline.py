@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from .. import vocab
-from .judge import Judgement, judge, own_hosts, relevant_rows
+from .judge import Judgement, judge, names_study, own_hosts, relevant_rows
 from .match import Evidence, EvidenceRow, load_evidence
 from .numbers import number_check
 from .read import Document, read_document
@@ -128,7 +128,7 @@ def like_rows(sentence: str, rows: list[EvidenceRow]) -> list[EvidenceRow]:
 
     A headline rate is never compared with another study's or a subgroup's figure.
     """
-    named = [r for r in rows if r.label and re.search(rf"\b{re.escape(r.label)}\b", sentence, re.I)]
+    named = [r for r in rows if names_study(sentence, r)]
     if named:
         return [r for r in rows if r.study == named[0].study]
     return [r for r in rows if r.study == rows[0].study] if rows else []
