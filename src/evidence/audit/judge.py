@@ -56,7 +56,10 @@ _NEGATION_RE = re.compile(r"\b(?:not|no|never|without|neither|nor|fail(?:ed|s)?|
 _HEDGE_RE = re.compile(
     r"\b(?:may|might|can|could|some|often|usually|possibl\w*|potential\w*|suggest\w*|appears?|likely|help)\b", re.I)
 _ABSOLUTE_RE = re.compile(
-    r"\b(rare(?:ly)?|proven|consistently|first|only|no approved|always|safe(?:ly)?|never|guaranteed?|cures?)\b", re.I)
+    r"(?<!not )(?<!n't )(?<!n\u2019t )\b(rare(?:ly)?|proven|consistently|only|no approved|always|safe(?:ly)?|never|guaranteed?|cures?"
+    r"|first(?=\s+(?:and only\s+)?(?:fda|approved|ivig|immunoglobulin|drug|medicine|product|brand)))\b", re.I)
+# Tempered efficacy ("less predictable", "limited", "questionable") agrees with null trials rather than defying them.
+_TEMPERED_RE = re.compile(r"\b(?:less|limited|modest|unclear|uncertain|questionable|unpredictable|inconsistent|mixed)\b", re.I)
 _PREVALENCE_RE = re.compile(r"\bpreval\w*|\bliving with\b|\baffects?\b\s+(?:about|around|some|approximately|\d)", re.I)
 _INCIDENCE_RE = re.compile(r"\bincidence\b|\bnew cases\b|\bper year\b|\beach year\b|\bannually\b", re.I)
 _IVIG_RE = re.compile(r"\bIVI?G\b|immun[eo]\s*globulin|\binfusions?\b|\btreatment\b|\btherapy\b", re.I)
@@ -216,7 +219,7 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     flags: list[str] = []
     notes: list[str] = []
     finding = _finding(evidence, subtype, domain)
-    efficacy = _is_efficacy(sentence, domain) and not _negated(sentence)
+    efficacy = _is_efficacy(sentence, domain) and not _negated(sentence) and not _TEMPERED_RE.search(sentence)
     hedged = bool(_HEDGE_RE.search(sentence))
     others = [f for (s, d), f in evidence.findings.items() if d == domain and f.null and s not in ("myositis", subtype)]
     null_elsewhere = others if subtype == "myositis" else []
@@ -262,8 +265,9 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     if figures and elsewhere:
         verdict, lead = "not_assessable", "no evidence in the base for the study it cites"
     elif number_status == "mismatch":
-        verdict, lead = "contradicted", f"the stated figure disagrees: {number_detail.split(' | ')[0]}"
-    elif "null_trial" in flags and subtype != "myositis":
+        wrong = next((d for d in number_detail.split(" | ") if "mismatch" in d or " vs " in d), number_detail)
+        verdict, lead = "contradicted", f"the stated figure disagrees: {wrong}"
+    elif "null_trial" in flags and subtype != "myositis" and rows and not hedged:
         verdict, lead = "contradicted", "efficacy stated where controlled trials were null"
     elif not rows and finding is None:
         verdict = "not_supported" if figures else "not_assessable"

@@ -12,7 +12,7 @@ import pandas as pd
 
 from .. import vocab
 from .judge import Judgement, judge, names_study, own_hosts, relevant_rows
-from .match import Evidence, EvidenceRow, load_evidence
+from .match import Evidence, EvidenceRow, load_evidence, tokens
 from .numbers import number_check
 from .read import Document, read_document
 from .refs import RefMatch, audit_references
@@ -124,14 +124,18 @@ _NOT_LIKE = ("baseline", "distribution_category", "descriptive", "claim")
 
 
 def like_rows(sentence: str, rows: list[EvidenceRow]) -> list[EvidenceRow]:
-    """The rows a figure is held against: the study the sentence names, else the best row's study only.
+    """The rows a figure is held against: the study the sentence names, else the best row's study and
+    other studies' rows of the same outcome (half its outcome words shared).
 
-    A headline rate is never compared with another study's or a subgroup's figure.
+    A headline rate is never compared with another outcome's or a subgroup's figure.
     """
     named = [r for r in rows if names_study(sentence, r)]
     if named:
         return [r for r in rows if r.study == named[0].study]
-    return [r for r in rows if r.study == rows[0].study] if rows else []
+    if not rows:
+        return []
+    head = set(tokens(rows[0].outcome))
+    return [r for r in rows if r.study == rows[0].study or len(head & set(tokens(r.outcome))) * 2 >= max(len(head), 1)]
 
 
 def _statements(doc_id: str, kept: list[Candidate], evidence: Evidence, hosts: frozenset[str]) -> list[Statement]:
