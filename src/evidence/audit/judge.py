@@ -54,7 +54,7 @@ _EFFICACY_RE = re.compile(
     r"stronger|better|success\w*|treat(?:s|ed)? effectively)\b", re.I)
 _NEGATION_RE = re.compile(r"\b(?:not|no|never|without|neither|nor|fail(?:ed|s)?|lack\w*)\b|n['\u2019]t\b", re.I)
 _HEDGE_RE = re.compile(
-    r"\b(?:may|might|can|could|some|often|usually|possibl\w*|potential\w*|suggest\w*|appears?|likely|help)\b", re.I)
+    r"\b(?:may|might|can|could|some|often|usually|possibl\w*|probabl\w*|potential\w*|suggest\w*|appears?|likely|help)\b", re.I)
 _ABSOLUTE_RE = re.compile(
     r"(?<!not )(?<!n't )(?<!n\u2019t )\b(rare(?:ly)?|proven|consistently|only|no approved|always|safe(?:ly)?|never|guaranteed?|cures?"
     r"|first(?=\s+(?:and only\s+)?(?:fda|approved|ivig|immunoglobulin|drug|medicine|product|brand)))\b", re.I)
@@ -255,7 +255,8 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
 
     about_ivig = bool(_IVIG_RE.search(sentence)) or efficacy or domain in ("safety", "dosing", "regulatory", "product")
     if not about_ivig and not flags:
-        rows = [r for r in rows if r.domain == domain and r.kind in ("descriptive", "baseline", "pooled_estimate")]
+        # The base holds IVIG evidence, not disease descriptions: a trial's baseline table is no source for them.
+        rows = [r for r in rows if figures and r.domain == domain and r.kind in ("descriptive", "pooled_estimate")]
     basis = _cite(rows)
     certainty = f"{finding.certainty.replace('_', ' ')} certainty" if finding and finding.certainty else ""
     elsewhere = bool(_OTHER_STUDY_RE.search(sentence)) and not any(names_study(sentence, r) for r in rows)
@@ -287,6 +288,8 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     else:
         verdict, lead = "not_assessable", "no evidence in the base"
     parts = [lead] + notes
+    if number_status in ("partial", "match") and verdict != "not_assessable":
+        parts.append(f"figures: {number_detail.split(' | ')[0]}")
     if certainty and rows:
         parts.append(certainty)
     if basis:
