@@ -316,3 +316,19 @@ def test_an_outcome_the_base_lacks_is_not_backed_by_another_outcome(tmp_path, ev
             "In dermatomyositis, IVIG improves lung function measured by the total improvement score team.")
     assert s.outcome_domain == "lung"
     assert s.row()["evidence"] == ""
+
+
+def test_compound_sentence_is_split_when_each_part_is_a_statement():
+    from evidence.audit.tag import split_compound
+
+    parts = split_compound("IVIG improves strength in dermatomyositis, but it does not help inclusion body myositis patients.")
+    assert parts == ["IVIG improves strength in dermatomyositis.", "It does not help inclusion body myositis patients."]
+    assert split_compound("IVIG is safe but costly for many.") == ["IVIG is safe but costly for many."]
+
+
+def test_a_heading_that_asserts_is_a_statement(tmp_path, evidence):
+    statements = audit_text(tmp_path, evidence, (
+        "IVIG and myositis\n## IVIG improves muscle strength in inclusion body myositis\nAsk your doctor about the next visit.\n"),
+        name="doc.md")
+    s = statements["IVIG improves muscle strength in inclusion body myositis."]
+    assert s.verdict == "contradicted" and "null_trial" in s.judgement.flags

@@ -307,6 +307,35 @@ class Candidate:
     status: str  # "kept" | "service" | "not_checkable"
 
 
+_ASSERTS_RE = re.compile(
+    r"\b(?:is|are|can|may|helps?|improves?|causes?|works?|reduces?|treats?|lowers?|raises?|increases?|prevents?|"
+    r"cures?|relieves?|restores?|protects?)\b", re.I)
+_COMPOUND_RE = re.compile(r"\s*;\s+|,?\s+but\s+|,\s+while\s+|,\s+although\s+|,\s+whereas\s+", re.I)
+
+
+def heading_asserts(title: str) -> bool:
+    """A heading that states something ("IVIG improves strength in DM"), not a topic or a question."""
+    text = title.strip()
+    return bool(text) and not text.endswith("?") and len(text.split()) >= 4 and bool(_ASSERTS_RE.search(text)) and \
+        is_checkable(text + ".")
+
+
+def split_compound(sentence: str) -> list[str]:
+    """A sentence whose parts may deserve different verdicts, cut at ';', 'but', 'while', 'although'.
+
+    Cut only when every part is a statement of its own (five words or more, checkable), so
+    "safe but not for everyone" stays whole.
+    """
+    parts = [p.strip(" ,;") for p in _COMPOUND_RE.split(sentence) if p and p.strip(" ,;")]
+    if len(parts) < 2 or any(len(p.split()) < 5 or not is_checkable(p) for p in parts):
+        return [sentence]
+    out = []
+    for i, part in enumerate(parts):
+        part = part[0].upper() + part[1:] if i else part
+        out.append(part if re.search(r"[.!?]$", part) else part + ".")
+    return out
+
+
 def candidates(doc: Document) -> tuple[list[Candidate], list[Section], str]:
     """Every sentence outside the reference list, classified; also the sections and default subtype."""
     sections = split_sections(doc)
@@ -316,8 +345,11 @@ def candidates(doc: Document) -> tuple[list[Candidate], list[Section], str]:
         if section.is_references:
             continue
         carried: str | None = None  # the subtype the previous sentence named: "It" and "this form" refer back
-        for text in _merge_short_bullets(section.blocks):
-            for sentence in sentences(text):
+        texts = _merge_short_bullets(section.blocks)
+        if heading_asserts(section.title):
+            texts = [section.title.rstrip(".") + "."] + texts
+        for text in texts:
+            for sentence in (part for whole in sentences(text) for part in split_compound(whole)):
                 if not re.search(r"[A-Za-z]{2}", sentence):
                     continue  # a stray fragment such as a lone "."
                 if section.is_service or is_service(sentence):
