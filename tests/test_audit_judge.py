@@ -332,3 +332,19 @@ def test_a_heading_that_asserts_is_a_statement(tmp_path, evidence):
         name="doc.md")
     s = statements["IVIG improves muscle strength in inclusion body myositis."]
     assert s.verdict == "contradicted" and "null_trial" in s.judgement.flags
+
+
+def test_a_registered_claim_of_another_document_lends_its_verdict_but_never_its_own(tmp_path):
+    claim = EvidenceRow("other_c01", "claims", "headache common IVIG infusion", "myositis", "safety", "other_page",
+                        cites=("cohort_ae01",), study="other_page", outcome="Headache is common after IVIG infusions.",
+                        kind="claim", figure="supported", label="Headache in 20/100 patients of a cohort.")
+    ev = Evidence(root=tmp_path, rows=list(ROWS) + [claim], regimens=[], bib=Bibliography(tmp_path / "none.bib", {}),
+                  documents=DOCUMENTS)
+    ev.index = BM25Index(ev.rows)
+    statements = audit_text(tmp_path, ev, "IVIG and myositis\nHeadache is common after IVIG infusions for myositis.\n")
+    (s,) = statements.values()
+    assert s.verdict == "supported" and "other_c01" in s.judgement.reason
+    assert s.judgement.evidence[0].id == "cohort_ae01"
+    own = audit_text(tmp_path, ev, "IVIG and myositis\nHeadache is common after IVIG infusions for myositis.\n",
+                     name="other_page.txt")
+    assert all("other_c01" not in x.judgement.reason for x in own.values())

@@ -213,8 +213,30 @@ def _trial_total_for_arm(sentence: str, rows: list[EvidenceRow]) -> str:
     return ""
 
 
+CLAIM_MATCH = 80  # token-set similarity (0-100) at which a statement says what a registered claim says
+
+
+def registered_claim(sentence: str, subtype: str, evidence: Evidence, doc_id: str) -> EvidenceRow | None:
+    """The registered claim of another document that says the same thing, if one does.
+
+    Claims of the document under audit are never used (its own verdicts would be circular).
+    """
+    from rapidfuzz import fuzz, process
+
+    claims, texts = evidence.claims
+    if not claims:
+        return None
+    query = " ".join(sorted(set(tokens(sentence))))
+    for text, _score, i in process.extract(query, texts, scorer=fuzz.token_set_ratio, limit=5, score_cutoff=CLAIM_MATCH):
+        claim = claims[i]
+        if claim.study != doc_id and (claim.subtype == subtype or "myositis" in (claim.subtype, subtype)):
+            if len(text.split()) >= 3:
+                return claim
+    return None
+
+
 def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], number_status: str,
-          number_detail: str, evidence: Evidence) -> Judgement:
+          number_detail: str, evidence: Evidence, doc_id: str = "", hosts: frozenset[str] = frozenset()) -> Judgement:
     """The suggested verdict, its one-line reason, its rows and its flags (rules in the module doc)."""
     flags: list[str] = []
     notes: list[str] = []
@@ -287,6 +309,14 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         verdict, lead = "not_assessable", "describes the disease, not IVIG; no row in the base states it"
     else:
         verdict, lead = "not_assessable", "no evidence in the base"
+    claim = registered_claim(sentence, subtype, evidence, doc_id) if verdict not in ("contradicted",) else None
+    if claim is not None and claim.figure in vocab.VERDICT:
+        by_id = evidence.numeric_rows
+        cited = [by_id[c] for c in claim.cites if c in by_id and not (by_id[c].url and _host(by_id[c].url) in hosts)]
+        verdict = claim.figure
+        lead = f"as registered claim {claim.id} ({claim.study}): {claim.label}"
+        rows = cited[:MAX_EVIDENCE] or rows
+        basis = _cite(rows)
     parts = [lead] + notes
     if number_status in ("partial", "match") and verdict != "not_assessable":
         parts.append(f"figures: {number_detail.split(' | ')[0]}")

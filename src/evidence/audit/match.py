@@ -112,6 +112,12 @@ class Evidence:
     findings: dict[tuple[str, str], Finding] = field(default_factory=dict)
 
     @cached_property
+    def claims(self) -> tuple[list[EvidenceRow], list[str]]:
+        """Registered claims and their folded word sets, for matching a statement to a judged claim."""
+        rows = [r for r in self.rows if r.table == "claims"]
+        return rows, [" ".join(sorted(set(tokens(r.outcome)))) for r in rows]
+
+    @cached_property
     def numeric_rows(self) -> dict[str, EvidenceRow]:
         """Results and adverse events by id (the rows a registered claim can cite)."""
         return {r.id: r for r in self.rows if r.table != "claims"}
@@ -283,7 +289,8 @@ def _claim_rows(tables: dict[str, pd.DataFrame]) -> list[EvidenceRow]:
         text, where = _text(c.claim, c.rationale), _text(c.doc_id, c.section)
         cites = tuple(split_ids(c.evidence))
         rows.append(EvidenceRow(c.claim_id, "claims", text, str(c.subtype), str(c.outcome_domain), where, cites=cites,
-                                study=str(c.doc_id), outcome=str(c.claim), kind="claim", figure=_text(c.verdict)))
+                                study=str(c.doc_id), outcome=str(c.claim), kind="claim", figure=_text(c.verdict),
+                                label=_text(c.rationale)))
     return rows
 
 

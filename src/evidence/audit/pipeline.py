@@ -147,7 +147,7 @@ def _statements(doc_id: str, kept: list[Candidate], evidence: Evidence, hosts: f
         # Like with like: figures are held only against rows of the same outcome that report an arm or pool.
         comparable = like_rows(c.sentence, [r for r in rows if r.domain == c.outcome_domain and r.kind not in _NOT_LIKE])
         status, detail = number_check(c.sentence, c.subtype, comparable, evidence.regimens)
-        judgement = judge(c.sentence, c.subtype, c.outcome_domain, rows, status, detail, evidence)
+        judgement = judge(c.sentence, c.subtype, c.outcome_domain, rows, status, detail, evidence, doc_id, hosts)
         suggestions = [(r.id, score) for r, score in linked]
         statement_id = f"{doc_id}_s{n:03d}"
         out.append(Statement(statement_id, c.section, c.sentence, c.subtype, c.outcome_domain, suggestions, status, detail,
