@@ -124,11 +124,16 @@ DOMAIN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("dosing", _any(
         r"\d\s*(?:g|grams?|mg)\s*(?:/|per)\s*(?:kg|kilo)", r"\bdos(?:e|es|ing|age)\b", r"\bevery\s+(?:\d+|other)\b",
         r"\bonce a month\b", r"\bmonthly\b", r"\bconsecutive days\b", r"\bmaintenance\b", r"\binfusion (?:rate|schedule)",
+        r"\bstart(?:s|ed)? slowly\b", r"\binfusions? (?:can |may |usually )?take\b", r"\bschedule\b",
         r"\bloading\b")),
+    ("product", _any(
+        r"gamunex", r"privigen", r"octagam", r"gammagard", r"panzyga", r"hizentra", r"flebogamma", r"gammaked",
+        r"bivigam", r"asceniv", r"gammaplex", r"sucrose", r"\bbrands?\b")),
     ("safety", _any(
         r"headache", r"meningitis", r"kidney", r"\brenal\b", r"thrombo", r"\bclots?\b", r"side[- ]effects?", r"adverse",
         r"\breactions?\b", r"chest pain", r"\bbreath", r"hydrat", r"\bhives\b", r"allerg", r"\bfever\b", r"chills", r"nausea", r"anaphyla", r"allerg", r"hives", r"ha?emoly", r"\bstroke\b",
-        r"tolerat", r"\bsafe(?:ly|ty)?\b", r"\brisks?\b", r"\bcomplications?\b")),
+        r"tolerat", r"\bsafe(?:ly|ty)?\b", r"\brisks?\b", r"\bcomplications?\b", r"pre-?medicat", r"acetaminophen",
+        r"paracetamol", r"antihistamine", r"\bsymptoms (?:usually )?(?:appear|fade|resolve)")),
     ("time_to_response", _any(
         r"\b(?:within|after|in)\s+(?:just\s+)?(?:a few|several|\d+(?:\s*(?:-|to)\s*\d+)?)\s+(?:days|weeks|months)\b",
         r"\b(?:weeks|months) (?:to|before) (?:improve|respond|see|notice|work)", r"\bquickly\b", r"\bsooner\b",
@@ -139,9 +144,6 @@ DOMAIN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("lung", _any(r"\blungs?\b", r"\bILD\b", r"interstitial", r"pulmonary")),
     ("steroid_sparing", _any(r"steroid", r"prednison", r"glucocorticoid")),
     ("strength", _any(r"strength", r"\bweak(?:ness)?\b", r"\bstronger\b", r"\bMMT")),
-    ("product", _any(
-        r"gamunex", r"privigen", r"octagam", r"gammagard", r"panzyga", r"hizentra", r"flebogamma", r"gammaked",
-        r"bivigam", r"asceniv", r"gammaplex", r"sucrose", r"\bbrands?\b")),
     ("mechanism", _any(
         r"antibod", r"immune system", r"cytokine", r"receptor", r"\bT[- ]cells?\b", r"\bimmune cells\b", r"complement",
         r"\bFc\b", r"\bworks by\b", r"\binflammation\b", r"\bimmune (?:response|activity|attack)", r"\bmodulat")),
@@ -172,7 +174,7 @@ def tag_domain(sentence: str) -> str:
     sentence = _NOT_DOMAIN_RE.sub(" ", sentence)
     counts = {code: len(pattern.findall(sentence)) for code, pattern in DOMAIN_PATTERNS}
     treatment = counts["safety"] or counts["dosing"] or counts["regulatory"] or _ABOUT_TREATMENT_RE.search(sentence)
-    if _DISEASE_FACT_RE.search(sentence) and not treatment:
+    if _DISEASE_FACT_RE.search(sentence) and not treatment and not counts["mechanism"]:
         return "epidemiology"
     best = max(counts.values())
     if best == 0:
