@@ -348,3 +348,13 @@ def test_a_registered_claim_of_another_document_lends_its_verdict_but_never_its_
     own = audit_text(tmp_path, ev, "IVIG and myositis\nHeadache is common after IVIG infusions for myositis.\n",
                      name="other_page.txt")
     assert all("other_c01" not in x.judgement.reason for x in own.values())
+
+
+def test_a_count_is_a_mismatch_only_against_the_study_it_names(tmp_path, evidence):
+    unnamed = one(tmp_path, evidence, "IVIG in dermatomyositis",
+                  "Overall, 57 patients with dermatomyositis reached a total improvement score response.")
+    assert unnamed.number_check == "nothing to compare" and unnamed.verdict != "contradicted"
+    assert "figure_without_source" in unnamed.judgement.flags
+    named = one(tmp_path, evidence, "IVIG in dermatomyositis",
+                "In TRIALX, 57 patients with dermatomyositis reached a total improvement score response.")
+    assert named.number_check == "mismatch" and named.verdict == "contradicted"

@@ -138,6 +138,18 @@ def like_rows(sentence: str, rows: list[EvidenceRow]) -> list[EvidenceRow]:
     return [r for r in rows if r.study == rows[0].study or len(head & set(tokens(r.outcome))) * 2 >= max(len(head), 1)]
 
 
+def _trusted(status: str, detail: str, sentence: str, comparable: list[EvidenceRow]) -> tuple[str, str]:
+    """A figure disagrees with the base only against like rows: the study the sentence names, or the
+    same outcome in two or more studies. Otherwise nothing is compared (regimens are always compared).
+    """
+    if status != "mismatch" or "regimens give" in detail or any(names_study(sentence, r) for r in comparable):
+        return status, detail
+    # A percentage may be held against the same outcome in two or more studies; a count only against its own study.
+    if "linked rows give" not in detail and len({r.study for r in comparable if r.percent is not None}) >= 2:
+        return status, detail
+    return "nothing to compare", f"not compared: no row of the same study and outcome ({detail})"
+
+
 def _statements(doc_id: str, kept: list[Candidate], evidence: Evidence, hosts: frozenset[str]) -> list[Statement]:
     out = []
     for n, c in enumerate(kept, start=1):
@@ -147,6 +159,7 @@ def _statements(doc_id: str, kept: list[Candidate], evidence: Evidence, hosts: f
         # Like with like: figures are held only against rows of the same outcome that report an arm or pool.
         comparable = like_rows(c.sentence, [r for r in rows if r.domain == c.outcome_domain and r.kind not in _NOT_LIKE])
         status, detail = number_check(c.sentence, c.subtype, comparable, evidence.regimens)
+        status, detail = _trusted(status, detail, c.sentence, comparable)
         judgement = judge(c.sentence, c.subtype, c.outcome_domain, rows, status, detail, evidence, doc_id, hosts)
         suggestions = [(r.id, score) for r, score in linked]
         statement_id = f"{doc_id}_s{n:03d}"
