@@ -213,7 +213,7 @@ def _trial_total_for_arm(sentence: str, rows: list[EvidenceRow]) -> str:
     return ""
 
 
-CLAIM_MATCH = 80  # token-set similarity (0-100) at which a statement says what a registered claim says
+CLAIM_MATCH = 75  # similarity (0-100) of sorted folded words at which a statement says what a registered claim says
 
 
 def registered_claim(sentence: str, subtype: str, evidence: Evidence, doc_id: str) -> EvidenceRow | None:
@@ -227,7 +227,7 @@ def registered_claim(sentence: str, subtype: str, evidence: Evidence, doc_id: st
     if not claims:
         return None
     query = " ".join(sorted(set(tokens(sentence))))
-    for text, _score, i in process.extract(query, texts, scorer=fuzz.token_set_ratio, limit=5, score_cutoff=CLAIM_MATCH):
+    for text, _score, i in process.extract(query, texts, scorer=fuzz.token_sort_ratio, limit=5, score_cutoff=CLAIM_MATCH):
         claim = claims[i]
         if claim.study != doc_id and (claim.subtype == subtype or "myositis" in (claim.subtype, subtype)):
             if len(text.split()) >= 3:
@@ -309,7 +309,9 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         verdict, lead = "not_assessable", "describes the disease, not IVIG; no row in the base states it"
     else:
         verdict, lead = "not_assessable", "no evidence in the base"
-    claim = registered_claim(sentence, subtype, evidence, doc_id) if verdict not in ("contradicted",) else None
+    # A judged claim lends its verdict only where the checks here found nothing to weigh against it.
+    unchecked = not flags and number_status not in ("partial", "mismatch") and verdict != "contradicted"
+    claim = registered_claim(sentence, subtype, evidence, doc_id) if unchecked else None
     if claim is not None and claim.figure in vocab.VERDICT:
         by_id = evidence.numeric_rows
         cited = [by_id[c] for c in claim.cites if c in by_id and not (by_id[c].url and _host(by_id[c].url) in hosts)]
