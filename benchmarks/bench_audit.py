@@ -160,7 +160,9 @@ def _judging(f: dict, indent: str = "  ") -> None:
     print(f"{indent}verdict exact {_pct(exact)} (>= 70%)  within one {_pct(near)} (>= 95%)  kappa {kappa:.2f} (>= 0.6)")
     print(f"{indent}domain {_pct(f['domain_ok'] / matched)} (>= 90%)  first evidence row citable "
           f"{_pct(f['citable'] / max(f['with_rows'], 1))} of {f['with_rows']} with rows (>= 80%)")
-    print(f"{indent}statements flagged {f['flags']}  false number mismatches {f['false_mismatch']} (0)")
+    wrongly_supported = sum(1 for a, b in f["verdicts"] if a in ("contradicted", "not_supported") and b == "supported")
+    print(f"{indent}statements flagged {f['flags']}  false number mismatches {f['false_mismatch']} (0)  "
+          f"contradicted or unsupported claims suggested as supported {wrongly_supported} (0)")
     confusion = Counter(f["verdicts"])
     print(f"{indent}register -> suggested: " + ", ".join(f"{a}->{b} {n}" for (a, b), n in confusion.most_common(8)))
 
