@@ -281,7 +281,8 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         rows = [r for r in rows if figures and r.domain == domain and r.kind in ("descriptive", "pooled_estimate")]
     basis = _cite(rows)
     certainty = f"{finding.certainty.replace('_', ' ')} certainty" if finding and finding.certainty else ""
-    elsewhere = bool(_OTHER_STUDY_RE.search(sentence)) and not any(names_study(sentence, r) for r in rows)
+    elsewhere = (bool(_OTHER_STUDY_RE.search(sentence)) and number_status not in ("match", "partial")
+                 and not any(names_study(sentence, r) for r in rows))
     if figures and elsewhere and "figure_without_source" not in flags:
         flags.append("figure_without_source")
         notes.append(f"the figures come from a study the base does not hold ({', '.join(q.text for q in figures[:2])})")
