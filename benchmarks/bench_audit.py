@@ -1,12 +1,19 @@
 """Benchmark of `evidence audit` against the hand-made claims register (plain script, not a test).
 
-For the two seed documents registered in data/documents.csv it measures:
+For every document registered in data/documents.csv whose text is at hand (the two
+seed pages in shared/seeds, and the evaluation pages in benchmarks/eval/, whose files
+hold our own paraphrase of each page's statements, since the pages could not be read
+whole) it measures:
 
 - recall: share of registered claims (data/claims.csv) whose sentence the audit keeps;
 - precision: share of kept statements that carry a registered claim;
 - subtype: share of matched statements tagged with the claim's subtype;
 - which discrepancies of data/document_references.csv the reference check finds;
+- verdict agreement with the register (exact, within one level, Cohen's kappa), outcome
+  domain, whether the first evidence row is one the register cites, flags, false mismatches;
 - time to audit a 10,000-word document (the seeds repeated).
+
+The evaluation pages are printed apart (leave one document out): no rule was tuned on them.
 
 A claim is written in the reviewer's own words, so it is matched to a kept statement of
 the same section (claims.csv has a `section` column, and sections come from the same
@@ -22,13 +29,14 @@ import argparse
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
 from rapidfuzz import fuzz
 
 from evidence.audit import AuditResult, Statement, _cached_evidence, audit_document, load_evidence, tokens, write_outputs
-from evidence.data import find_root
+from evidence.data import find_root, split_ids
 
 TARGETS = {"recall": 0.90, "precision": 0.70, "subtype": 0.90, "seconds": 2.0}
 MATCH_THRESHOLD = 55  # token-set similarity (0-100) of stemmed words, claim vs sentence
@@ -71,10 +79,40 @@ def claim_figures(result: AuditResult, claims: pd.DataFrame, threshold: float = 
             best[cid] = (score, i)
     used = {i for (_, i), score in pairs.items() if score >= threshold}
     subtype_ok = sum(1 for cid, (_, i) in best.items() if statements[i].subtype == subtype_of[cid])
+    by_id = claims.set_index("claim_id")
+    verdicts, domain_ok, citable, with_rows, false_mismatch = [], 0, 0, 0, 0
+    for cid, (_, i) in best.items():
+        claim, statement = by_id.loc[cid], statements[i]
+        verdicts.append((str(claim.verdict), statement.verdict))
+        domain_ok += statement.outcome_domain == claim.outcome_domain
+        cited = set(split_ids(claim.evidence)) if isinstance(claim.evidence, str) else set()
+        rows = statement.judgement.evidence if statement.judgement else []
+        if rows:
+            with_rows += 1
+            citable += rows[0].id in cited
+        false_mismatch += statement.number_check == "mismatch" and claim.verdict == "supported"
     return {
         "claims": len(claims), "kept": len(statements), "matched": len(best), "used": len(used), "subtype_ok": subtype_ok,
-        "missed": [cid for cid in claims["claim_id"] if cid not in best],
+        "missed": [cid for cid in claims["claim_id"] if cid not in best], "verdicts": verdicts, "domain_ok": domain_ok,
+        "citable": citable, "with_rows": with_rows, "false_mismatch": false_mismatch,
+        "flags": sum(1 for s in statements if s.judgement and s.judgement.flags),
     }
+
+
+SCALE = {"supported": 0, "partly_supported": 1, "not_supported": 2, "contradicted": 3}
+
+
+def agreement(pairs: list[tuple[str, str]]) -> tuple[float, float, float]:
+    """(exact, within one level on supported < partly < not supported < contradicted, Cohen's kappa)."""
+    if not pairs:
+        return float("nan"), float("nan"), float("nan")
+    n = len(pairs)
+    exact = sum(a == b for a, b in pairs) / n
+    near = sum(a == b or (a in SCALE and b in SCALE and abs(SCALE[a] - SCALE[b]) <= 1) for a, b in pairs) / n
+    labels = {a for a, _ in pairs} | {b for _, b in pairs}
+    chance = sum((sum(a == c for a, _ in pairs) / n) * (sum(b == c for _, b in pairs) / n) for c in labels)
+    kappa = (exact - chance) / (1 - chance) if chance < 1 else float("nan")
+    return exact, near, kappa
 
 
 def reference_figures(result: AuditResult, registered: pd.DataFrame) -> list[str]:
@@ -116,6 +154,19 @@ def timing(seeds: list[Path], root: Path) -> tuple[int, float, float]:
     return words, warm, cold
 
 
+def _judging(f: dict, indent: str = "  ") -> None:
+    exact, near, kappa = agreement(f["verdicts"])
+    matched = max(f["matched"], 1)
+    print(f"{indent}verdict exact {_pct(exact)} (>= 70%)  within one {_pct(near)} (>= 95%)  kappa {kappa:.2f} (>= 0.6)")
+    print(f"{indent}domain {_pct(f['domain_ok'] / matched)} (>= 90%)  first evidence row citable "
+          f"{_pct(f['citable'] / max(f['with_rows'], 1))} of {f['with_rows']} with rows (>= 80%)")
+    wrongly_supported = sum(1 for a, b in f["verdicts"] if a in ("contradicted", "not_supported") and b == "supported")
+    print(f"{indent}statements flagged {f['flags']}  false number mismatches {f['false_mismatch']} (0)  "
+          f"contradicted or unsupported claims suggested as supported {wrongly_supported} (0)")
+    confusion = Counter(f["verdicts"])
+    print(f"{indent}register -> suggested: " + ", ".join(f"{a}->{b} {n}" for (a, b), n in confusion.most_common(8)))
+
+
 def _pct(value: float) -> str:
     return "n/a" if value != value else f"{100 * value:.0f}%"
 
@@ -132,11 +183,17 @@ def main(argv: list[str] | None = None) -> int:
     documents = pd.read_csv(data / "documents.csv")
     claims = pd.read_csv(data / "claims.csv") if (data / "claims.csv").exists() else pd.DataFrame()
     refs = pd.read_csv(data / "document_references.csv") if (data / "document_references.csv").exists() else pd.DataFrame()
-    totals = {"claims": 0, "matched": 0, "kept": 0, "used": 0, "subtype_ok": 0}
+    totals: dict = {"claims": 0, "matched": 0, "kept": 0, "used": 0, "subtype_ok": 0, "verdicts": [], "domain_ok": 0,
+                    "citable": 0, "with_rows": 0, "false_mismatch": 0, "flags": 0}
     sensitivity: dict[int, list[int]] = {t: [0, 0] for t in (45, 55, 65)}
     paths = []
+    evaluation = Path(__file__).resolve().parent / "eval"
+    untuned: dict = {k: ([] if isinstance(v, list) else 0) for k, v in totals.items()}
     for doc in documents.itertuples():
         path = seeds / str(doc.seed_file)
+        held_out = not path.exists() and (evaluation / str(doc.seed_file)).exists()
+        if held_out:
+            path = evaluation / str(doc.seed_file)
         if not path.exists():
             print(f"{doc.doc_id}: seed {path} not found, skipped")
             continue
@@ -152,8 +209,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  recall {_pct(f['matched'] / f['claims'])}  precision {_pct(f['used'] / max(f['kept'], 1))}  "
                   f"subtype {_pct(f['subtype_ok'] / max(f['matched'], 1))}")
             print(f"  claims not matched: {', '.join(f['missed']) or '-'}")
+            _judging(f)
             for key in totals:
                 totals[key] += f[key]
+                if held_out:
+                    untuned[key] += f[key]
             for t in sensitivity:
                 g = claim_figures(result, own, t)
                 sensitivity[t][0] += g["matched"]
@@ -178,6 +238,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  right subtype             {_pct(subtype):>5}  (>= {_pct(TARGETS['subtype'])})")
         shown = ", ".join(f"{t}: {_pct(m / totals['claims'])}/{_pct(u / max(totals['kept'], 1))}" for t, (m, u) in sensitivity.items())
         print(f"  recall/precision at other similarity thresholds ({MATCH_THRESHOLD} used): {shown}")
+        print("  judging, all registered documents (each document's own claims are never offered as its evidence):")
+        _judging(totals, indent="    ")
+        if untuned["claims"]:
+            print(f"  leave-one-document-out: the {len(list(evaluation.glob('*.txt')))} evaluation pages (benchmarks/eval/), "
+                  "registered after the rules were written and not used to tune them:")
+            print(f"    recall {_pct(untuned['matched'] / untuned['claims'])}  precision "
+                  f"{_pct(untuned['used'] / max(untuned['kept'], 1))}  subtype {_pct(untuned['subtype_ok'] / max(untuned['matched'], 1))}")
+            _judging(untuned, indent="    ")
     print(f"  {words}-word document       {warm:.2f} s with evidence loaded, {cold:.2f} s cold  (< {TARGETS['seconds']:.0f} s)")
     return 0
 

@@ -28,8 +28,9 @@ from evidence.audit import (
     run_audit_cli,
     write_outputs,
 )
-from evidence.audit_refs import audit_references
-from evidence.audit_text import Block, candidates, read_document, sentences, tag_domain, tag_subtype
+from evidence.audit.read import Block, read_document
+from evidence.audit.refs import audit_references
+from evidence.audit.tag import candidates, sentences, tag_domain, tag_subtype
 from evidence.bib import read_bibliography
 from evidence.cli import main as cli_main
 from evidence.errors import EvidenceError
@@ -451,7 +452,7 @@ def test_outputs_are_written_complete(tmp_path, evidence):
     assert [r["bib_key"] for r in refs] == ["alpha2019trial", "beta2021cohort", "alpha2019trial", "beta2021cohort"]
     sheet = load_workbook(out / "worksheet.xlsx")["worksheet"]
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:J2"
+    assert sheet.auto_filter.ref == "A1:O2"
     assert sheet["C2"].alignment.wrap_text is True
     assert sheet.column_dimensions["C"].width >= 60
     assert sheet["C2"].value == "The course is 2 g/kg over 2 to 5 days."
@@ -463,8 +464,8 @@ def test_failed_write_leaves_no_partial_folder(tmp_path, evidence, monkeypatch):
     def broken(path, result):
         raise OSError("disk full")
 
-    monkeypatch.setattr(audit, "_write_xlsx", broken)
-    with pytest.raises(OSError):
+    monkeypatch.setattr(audit.write, "_write_xlsx", broken)
+    with pytest.raises(EvidenceError, match="disk full"):
         write_outputs(result, tmp_path / "results" / "audit")
     assert list((tmp_path / "results").iterdir()) == []
 

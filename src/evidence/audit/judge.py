@@ -1,0 +1,335 @@
+"""A suggested verdict for each statement, with its reason, its evidence rows and flags.
+
+The judge works from what the evidence says, not from shared words alone:
+
+- relevant rows: results and adverse events ranked by BM25 (synonyms folded, number
+  words read as digits), kept only when they share the statement's subtype (or the
+  statement names none) and outcome domain, and share at least one topic word beyond
+  the generic ones ("IVIG", "myositis", "patients"). Rows cited by a registered claim of
+  another document that matches the statement closely are added. Rows whose source is
+  the document under audit (same host) and that document's own registered claims are
+  never offered: no circular evidence. Nothing relevant means "no evidence in the base",
+  never a weak match.
+- findings: per subtype and outcome, the certainty the base gives and whether the
+  controlled trials found no benefit (match.Finding).
+- flags: named checks a writer needs (FLAGS), each with its evidence in the reason.
+
+Verdict order (first that applies): contradicted (a stated figure disagrees with a
+like-for-like row, or blanket efficacy for a subtype whose controlled trials were null);
+not_supported (a figure with no source; "proven" against low certainty); partly_supported
+(a flag, a partial figure, an unhedged claim on low certainty); supported (relevant rows
+and no flag); not_assessable (nothing relevant in the base).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from urllib.parse import urlparse
+
+import numpy as np
+
+from .. import vocab
+from .match import Evidence, EvidenceRow, Finding, tokens
+from .numbers import extract_quantities
+
+FLAGS = {
+    "subtype_generalised": "evidence from one subtype stated for all myositis",
+    "null_trial": "controlled trials of this subtype found no significant benefit",
+    "absolute_word": "an absolute word the numbers do not bear out",
+    "incidence_vs_prevalence": "incidence and prevalence confused",
+    "trial_total_for_arm": "a trial's total used where an arm's denominator belongs",
+    "figure_without_source": "a figure with no source in the base",
+}
+MAX_EVIDENCE = 3
+EFFICACY_DOMAINS = frozenset(
+    {"strength", "skin", "swallowing", "enzymes", "function_qol", "composite", "steroid_sparing", "lung", "time_to_response",
+     "survival", "treatment_position"})
+_GENERIC = frozenset(tokens(
+    "ivig immunoglobulin immune globulin intravenous myositis patients patient people treatment therapy treated study "
+    "studies trial trials disease used use help helps"))
+_EFFICACY_RE = re.compile(
+    r"\b(?:improv\w*|effective\w*|efficacy|benefit\w*|helps?|helped|works?|respon\w+|reduc\w+|reliev\w+|restor\w+|"
+    r"stronger|better|success\w*|treat(?:s|ed)? effectively)\b", re.I)
+_NEGATION_RE = re.compile(r"\b(?:not|no|never|without|neither|nor|fail(?:ed|s)?|lack\w*)\b|n['\u2019]t\b", re.I)
+_HEDGE_RE = re.compile(
+    r"\b(?:may|might|can|could|some|often|usually|possibl\w*|probabl\w*|potential\w*|suggest\w*|appears?|likely|help)\b", re.I)
+_ABSOLUTE_RE = re.compile(
+    r"(?<!not )(?<!n't )(?<!n\u2019t )\b(rare(?:ly)?|proven|consistently|only|no approved|always|safe(?:ly)?|never|guaranteed?|cures?"
+    r"|first(?=\s+(?:and only\s+)?(?:fda|approved|ivig|immunoglobulin|drug|medicine|product|brand)))\b", re.I)
+# Tempered efficacy ("less predictable", "limited", "questionable") agrees with null trials rather than defying them.
+_TEMPERED_RE = re.compile(r"\b(?:less|limited|modest|unclear|uncertain|questionable|unpredictable|inconsistent|mixed)\b", re.I)
+_PREVALENCE_RE = re.compile(r"\bpreval\w*|\bliving with\b|\baffects?\b\s+(?:about|around|some|approximately|\d)", re.I)
+_INCIDENCE_RE = re.compile(r"\bincidence\b|\bnew cases\b|\bper year\b|\beach year\b|\bannually\b", re.I)
+_IVIG_RE = re.compile(r"\bIVI?G\b|immun[eo]\s*globulin|\binfusions?\b|\btreatment\b|\btherapy\b", re.I)
+# "In one retrospective review...", "a Chinese study found...": figures attributed to a study
+# that the sentence describes but the base does not hold.
+_OTHER_STUDY_RE = re.compile(
+    r"\b(?:a|an|one|another|in (?:a|one))\s+(?:\w+[\s-]+){0,4}?(?:study|review|trial|series|audit|survey|analysis|report)\b",
+    re.I)
+_ORDER = {"supported": 0, "partly_supported": 1, "not_supported": 2, "contradicted": 3, "not_assessable": -1}
+CERTAINTY_LOW = ("low", "very_low")
+
+
+@dataclass
+class Judgement:
+    """The judge's suggestion for one statement."""
+
+    verdict: str
+    reason: str
+    evidence: list[EvidenceRow] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+
+@lru_cache(maxsize=4096)
+def _host(url: str) -> str:
+    host = urlparse(url if "//" in url else f"//{url}").netloc.lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def own_hosts(evidence: Evidence, doc_id: str, url: str = "") -> frozenset[str]:
+    """Hosts whose rows count as the document under audit itself (its URL, as registered or given)."""
+    hosts = {_host(url)} if url else set()
+    docs = evidence.documents
+    if docs is not None and "url" in docs:
+        for row in docs[docs["doc_id"] == doc_id].itertuples():
+            hosts.add(_host(str(row.url)))
+    return frozenset(h for h in hosts if h)
+
+
+def names_study(sentence: str, row: EvidenceRow) -> bool:
+    """The sentence names the row's study by its label as a whole word ("ProDERM", "Cherin")."""
+    if not row.label:
+        return False
+    words = set(re.findall(r"[a-z0-9]+", sentence.lower()))
+    return all(part in words for part in re.findall(r"[a-z0-9]+", row.label.lower()))
+
+
+def _subtype_fits(row: EvidenceRow, subtype: str) -> bool:
+    if subtype == "myositis" or row.subtype == subtype:
+        return True
+    return row.subtype in ("myositis", "any_indication") and row.domain == "safety"
+
+
+def relevant_rows(sentence: str, subtype: str, domain: str, evidence: Evidence, doc_id: str,
+                  hosts: frozenset[str]) -> list[EvidenceRow]:
+    """The rows a reviewer would cite for this statement, best first; empty when the base holds none."""
+    index = evidence.index
+    if index is None:
+        return []
+    words = set(tokens(sentence)) - _GENERIC
+    if not words:
+        return []
+    scores = index.scores(list(words))
+    top = np.argpartition(-scores, 60)[:60] if len(scores) > 60 else np.arange(len(scores))
+    order = top[np.argsort(-scores[top], kind="stable")]
+    by_id = evidence.numeric_rows
+    picked: list[EvidenceRow] = []
+    seen: set[str] = set()
+
+    def allowed(row: EvidenceRow) -> bool:
+        return not (row.url and _host(row.url) in hosts) and row.id not in seen
+
+    for i in order:
+        if scores[i] <= 0:
+            break
+        row = index.rows[i]
+        if row.table == "claims":
+            if row.study == doc_id or scores[i] < 0.5 * scores[order[0]]:
+                continue
+            for cited in row.cites:
+                hit = by_id.get(cited)
+                if hit and allowed(hit) and _subtype_fits(hit, subtype) and hit.domain == domain:
+                    picked.append(hit)
+                    seen.add(hit.id)
+            continue
+        if not allowed(row) or not _subtype_fits(row, subtype):
+            continue
+        shared = words & set(index.row_tokens[i])
+        same_side = (row.domain == "safety") == (domain == "safety")
+        if (row.domain == domain and shared) or (len(shared) >= 2 and same_side):
+            picked.append(row)
+            seen.add(row.id)
+    primary = [r for r in picked if r.domain == domain]
+    if primary or domain in EFFICACY_DOMAINS - {"composite"}:
+        return primary[:MAX_EVIDENCE]  # an outcome the base does not report is not backed by another outcome
+    return picked[:MAX_EVIDENCE]
+
+
+def _finding(evidence: Evidence, subtype: str, domain: str) -> Finding | None:
+    key_domain = "strength" if domain == "composite" and subtype == "ibm" else domain
+    return evidence.findings.get((subtype, key_domain)) or evidence.findings.get((subtype, domain))
+
+
+def _cite(rows: list[EvidenceRow], limit: int = 2) -> str:
+    return "; ".join(f"{r.label or r.study} {r.outcome}: {r.figure} ({r.id})".replace(":  (", " (") for r in rows[:limit])
+
+
+def _is_efficacy(sentence: str, domain: str) -> bool:
+    return domain in EFFICACY_DOMAINS and bool(_EFFICACY_RE.search(sentence))
+
+
+def _negated(sentence: str) -> bool:
+    return bool(_NEGATION_RE.search(sentence))
+
+
+def _absolute_findings(sentence: str, rows: list[EvidenceRow], finding: Finding | None,
+                       null_elsewhere: list[Finding]) -> list[str]:
+    """Each absolute word the numbers do not bear out, with the figure that says so."""
+    out = []
+    topic = set(tokens(sentence)) - _GENERIC
+    for word in {m.group(1).lower() for m in _ABSOLUTE_RE.finditer(sentence)}:
+        if word.startswith("rare") or word == "never":
+            common = [r for r in rows if r.percent is not None and r.percent >= 1.0 and r.domain == "safety"
+                      and set(tokens(r.outcome)) & topic]
+            if common:
+                out.append(f"'{word}' but {_cite(common, 1)} is {common[0].percent:.0f}%")
+        elif word in ("proven", "consistently", "guaranteed", "guarantee", "cure", "cures", "always"):
+            if finding is None or finding.certainty in CERTAINTY_LOW or finding.null or null_elsewhere:
+                basis = (f"{finding.certainty.replace('_', ' ')} certainty ({', '.join(finding.studies[:3])})"
+                         if finding else "no graded finding in the base")
+                if null_elsewhere:
+                    basis += f"; null controlled trials in {', '.join(sorted({f.subtype for f in null_elsewhere}))}"
+                out.append(f"'{word}' against {basis}")
+        elif word.startswith("safe"):
+            serious = [r for r in rows if r.kind == "adverse_event" and r.percent]
+            if serious:
+                out.append(f"'{word}' although adverse events occur: {_cite(serious, 1)}")
+        elif word in ("first", "only", "no approved"):
+            labels = [r for r in rows if r.design == "drug_label"]
+            if not labels:
+                out.append(f"'{word}' with no approval or label row in the base to confirm it")
+    return sorted(out)
+
+
+def _trial_total_for_arm(sentence: str, rows: list[EvidenceRow]) -> str:
+    """'37 of 95': the numerator is an arm's count but the denominator the whole trial's enrolment."""
+    for m in re.finditer(r"\b(\d+)\s*(?:of|out of|/)\s*(\d+)\b", sentence):
+        a, b = int(m.group(1)), int(m.group(2))
+        for r in rows:
+            if len(r.counts) >= 3 and r.counts[0] == a and r.counts[1] != b and b in r.counts[2:]:
+                return f"{a} of {b}: {b} is the trial's enrolment, the arm's denominator is {r.counts[1]} ({r.id})"
+    return ""
+
+
+CLAIM_MATCH = 75  # similarity (0-100) of sorted folded words at which a statement says what a registered claim says
+
+
+def registered_claim(sentence: str, subtype: str, evidence: Evidence, doc_id: str) -> EvidenceRow | None:
+    """The registered claim of another document that says the same thing, if one does.
+
+    Claims of the document under audit are never used (its own verdicts would be circular).
+    """
+    from rapidfuzz import fuzz, process
+
+    claims, texts = evidence.claims
+    if not claims:
+        return None
+    query = " ".join(sorted(set(tokens(sentence))))
+    for text, _score, i in process.extract(query, texts, scorer=fuzz.token_sort_ratio, limit=5, score_cutoff=CLAIM_MATCH):
+        claim = claims[i]
+        if claim.study != doc_id and (claim.subtype == subtype or "myositis" in (claim.subtype, subtype)):
+            if len(text.split()) >= 3:
+                return claim
+    return None
+
+
+def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], number_status: str,
+          number_detail: str, evidence: Evidence, doc_id: str = "", hosts: frozenset[str] = frozenset()) -> Judgement:
+    """The suggested verdict, its one-line reason, its rows and its flags (rules in the module doc)."""
+    flags: list[str] = []
+    notes: list[str] = []
+    finding = _finding(evidence, subtype, domain)
+    efficacy = _is_efficacy(sentence, domain) and not _negated(sentence) and not _TEMPERED_RE.search(sentence)
+    hedged = bool(_HEDGE_RE.search(sentence))
+    others = [f for (s, d), f in evidence.findings.items() if d == domain and f.null and s not in ("myositis", subtype)]
+    null_elsewhere = others if subtype == "myositis" else []
+
+    if efficacy and finding is not None and finding.null:
+        flags.append("null_trial")
+        notes.append(f"controlled trials found no significant benefit ({', '.join(finding.studies[:3])})")
+    elif efficacy and null_elsewhere:
+        flags.append("null_trial")
+        notes.append(f"null controlled trials in {', '.join(sorted({f.subtype for f in null_elsewhere}))}")
+    subtypes = {r.subtype for r in rows if r.domain in EFFICACY_DOMAINS}
+    if efficacy and subtype == "myositis" and len(subtypes) == 1 and next(iter(subtypes)) not in ("myositis", "any_indication"):
+        flags.append("subtype_generalised")
+        notes.append(f"the rows are all {vocab.SUBTYPE.label(next(iter(subtypes)))}")
+    absolute = _absolute_findings(sentence, rows, finding, null_elsewhere)
+    if absolute:
+        flags.append("absolute_word")
+        notes.extend(absolute)
+    if _PREVALENCE_RE.search(sentence) and any(_INCIDENCE_RE.search(r.outcome) for r in rows):
+        flags.append("incidence_vs_prevalence")
+        notes.append("the base gives an incidence, the sentence a prevalence")
+    elif _INCIDENCE_RE.search(sentence) and any(re.search(r"preval", r.outcome, re.I) for r in rows):
+        flags.append("incidence_vs_prevalence")
+        notes.append("the base gives a prevalence, the sentence an incidence")
+    denominator = _trial_total_for_arm(sentence, rows)
+    if denominator:
+        flags.append("trial_total_for_arm")
+        notes.append(denominator)
+    figures = [q for q in extract_quantities(sentence) if q.kind in ("percent", "count")]
+    if figures and (not rows or number_status == "nothing to compare"):
+        flags.append("figure_without_source")
+        notes.append(f"no row in the base gives {', '.join(q.text for q in figures[:2])}")
+
+    about_ivig = bool(_IVIG_RE.search(sentence)) or efficacy or domain in ("safety", "dosing", "regulatory", "product")
+    if not about_ivig and not flags:
+        # The base holds IVIG evidence, not disease descriptions: a trial's baseline table is no source for them.
+        rows = [r for r in rows if figures and r.domain == domain and r.kind in ("descriptive", "pooled_estimate")]
+    basis = _cite(rows)
+    certainty = f"{finding.certainty.replace('_', ' ')} certainty" if finding and finding.certainty else ""
+    elsewhere = (bool(_OTHER_STUDY_RE.search(sentence)) and number_status not in ("match", "partial")
+                 and not any(names_study(sentence, r) for r in rows))
+    if figures and elsewhere and "figure_without_source" not in flags:
+        flags.append("figure_without_source")
+        notes.append(f"the figures come from a study the base does not hold ({', '.join(q.text for q in figures[:2])})")
+    if figures and elsewhere:
+        verdict, lead = "not_assessable", "no evidence in the base for the study it cites"
+    elif number_status == "mismatch":
+        wrong = next((d for d in number_detail.split(" | ") if "mismatch" in d or " vs " in d), number_detail)
+        verdict, lead = "contradicted", f"the stated figure disagrees: {wrong}"
+    elif "null_trial" in flags and subtype != "myositis" and rows and not hedged:
+        verdict, lead = "contradicted", "efficacy stated where controlled trials were null"
+    elif not rows and finding is None:
+        verdict = "not_supported" if figures else "not_assessable"
+        lead = "no evidence in the base"
+    elif "figure_without_source" in flags and not rows:
+        verdict, lead = "not_assessable", "no evidence in the base for this figure"
+    elif "figure_without_source" in flags or any(a.startswith("'proven'") for a in absolute):
+        verdict, lead = "not_supported", "not borne out by the base"
+    elif flags or number_status == "partial":
+        verdict, lead = "partly_supported", "overstated or only partly backed"
+    elif finding and finding.certainty in CERTAINTY_LOW and not hedged and efficacy:
+        verdict, lead = "partly_supported", f"stated firmly on {certainty} evidence"
+    elif rows:
+        verdict, lead = "supported", "consistent with the base"
+    elif not about_ivig:
+        verdict, lead = "not_assessable", "describes the disease, not IVIG; no row in the base states it"
+    else:
+        verdict, lead = "not_assessable", "no evidence in the base"
+    # A judged claim lends its verdict only where the checks here found nothing to weigh against it.
+    unchecked = not flags and number_status not in ("partial", "mismatch") and verdict != "contradicted"
+    claim = registered_claim(sentence, subtype, evidence, doc_id) if unchecked else None
+    if claim is not None and claim.figure in vocab.VERDICT:
+        by_id = evidence.numeric_rows
+        cited = [by_id[c] for c in claim.cites if c in by_id and not (by_id[c].url and _host(by_id[c].url) in hosts)]
+        verdict = claim.figure
+        lead = f"as registered claim {claim.id} ({claim.study}): {claim.label}"
+        rows = cited[:MAX_EVIDENCE] or rows
+        basis = _cite(rows)
+    parts = [lead] + notes
+    if number_status in ("partial", "match") and verdict != "not_assessable":
+        parts.append(f"figures: {number_detail.split(' | ')[0]}")
+    if certainty and rows:
+        parts.append(certainty)
+    if basis:
+        parts.append(f"rests on {basis}")
+    return Judgement(verdict, "; ".join(dict.fromkeys(parts)), rows, flags)
+
+
+def severity(verdict: str) -> int:
+    """Weakest first in the report: contradicted, not supported, partly, not assessable, supported."""
+    return {"contradicted": 0, "not_supported": 1, "partly_supported": 2, "not_assessable": 3, "supported": 4}.get(verdict, 5)

@@ -1,0 +1,442 @@
+"""The evidence the audit compares against, and BM25 ranking of it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import vocab
+from ..bib import Bibliography
+from ..errors import EvidenceError, Problem
+
+TOP_K = 3
+SUBTYPE_BOOST = 1.5
+DOMAIN_BOOST = 1.2
+
+# ------------------------------------------------------------------------ evidence
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    """One searchable row (result, adverse event or registered claim) with what the checks need."""
+
+    id: str
+    table: str
+    text: str
+    subtype: str
+    domain: str
+    locator: str
+    percent: float | None = None
+    counts: tuple[int, ...] = ()
+    cites: tuple[str, ...] = ()  # a registered claim's evidence ids
+    study: str = ""  # study_id (a claim: its doc_id)
+    label: str = ""  # study acronym or short title, for a reader
+    outcome: str = ""
+    figure: str = ""  # the arm figures as printed: "37/47 (79%)", "effect 35, p <0.001"
+    kind: str = ""  # result_kind, "adverse_event" or "claim"
+    design: str = ""
+    tier: str = ""
+    url: str = ""
+    p_value: float | None = None
+
+    def content(self) -> str:
+        """One line a reviewer can read without opening data/: study, outcome, figures, tier."""
+        parts = [f"{self.id}: {self.label or self.study}", self.outcome, self.figure]
+        return " | ".join(p for p in parts if p) + (f" [{self.tier}]" if self.tier else "")
+
+
+@dataclass(frozen=True)
+class Regimen:
+    """An IVIG regimen as a trial arm or a dosing result gives it."""
+
+    id: str
+    subtype: str
+    locator: str
+    dose: float | None = None
+    days: tuple[float, float] | None = None
+    interval: float | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What the base concludes for one subtype and outcome: a proposition the judge matches.
+
+    Derived at load time from data/certainty.csv (its certainty, studies and reasons):
+    `null` when the controlled trials found no significant benefit, so a blanket efficacy
+    statement about that subtype can be held against it.
+    """
+
+    subtype: str
+    domain: str
+    certainty: str
+    studies: tuple[str, ...]
+    reason: str
+    null: bool
+
+
+_NULL_RE = re.compile(
+    r"\bno (?:significant|clear|consistent|meaningful)\b|\bnot (?:statistically )?significant|\bno (?:strength )?benefit"
+    r"|did not (?:improve|differ|show)|\bnull\b", re.I)
+
+
+def _findings(tables: dict[str, pd.DataFrame]) -> dict[tuple[str, str], Finding]:
+    frame = tables.get("certainty")
+    if frame is None:
+        return {}
+    out = {}
+    for r in frame.itertuples():
+        reason = _text(r.reasons)
+        studies = tuple(s.strip() for s in str(r.studies).split(";") if s.strip()) if _present(r.studies) else ()
+        out[(str(r.subtype), str(r.outcome_domain))] = Finding(
+            str(r.subtype), str(r.outcome_domain), _text(r.certainty), studies, reason, bool(_NULL_RE.search(reason)))
+    return out
+
+
+@dataclass
+class Evidence:
+    """What the audit compares against, read once per data version."""
+
+    root: Path
+    rows: list[EvidenceRow]
+    regimens: list[Regimen]
+    bib: Bibliography
+    documents: pd.DataFrame | None
+    problems: list[Problem] = field(default_factory=list)
+    index: BM25Index | None = None
+    findings: dict[tuple[str, str], Finding] = field(default_factory=dict)
+
+    @cached_property
+    def claims(self) -> tuple[list[EvidenceRow], list[str]]:
+        """Registered claims and their folded word sets, for matching a statement to a judged claim."""
+        rows = [r for r in self.rows if r.table == "claims"]
+        return rows, [" ".join(sorted(set(tokens(r.outcome)))) for r in rows]
+
+    @cached_property
+    def numeric_rows(self) -> dict[str, EvidenceRow]:
+        """Results and adverse events by id (the rows a registered claim can cite)."""
+        return {r.id: r for r in self.rows if r.table != "claims"}
+
+    def comparable(self, sentence: str, linked: list[EvidenceRow]) -> list[EvidenceRow]:
+        """Rows whose numbers a statement is checked against.
+
+        Linked results and adverse events, plus the rows that linked registered claims cite
+        (a claim states no number itself). Cited rows are kept only when they are about the
+        sentence (BM25 at least half the best), since a claim often cites a neighbouring topic too.
+        """
+        by_id = self.numeric_rows
+        direct = {row.id: row for row in linked if row.table != "claims"}
+        cited = {c: by_id[c] for row in linked for c in row.cites if c in by_id and c not in direct}
+        if cited and self.index is not None:
+            scores = self.index.scores_for(sentence, list(cited))
+            best = max(scores.values(), default=0.0)
+            cited = {k: v for k, v in cited.items() if best > 0 and scores[k] >= 0.5 * best}
+        return list(direct.values()) + list(cited.values())
+
+
+def _present(value: Any) -> bool:
+    return value is not None and not pd.isna(value) and str(value) != ""
+
+
+def _text(*values: Any) -> str:
+    return " ".join(str(v) for v in values if _present(v))
+
+
+def _study_info(tables: dict[str, pd.DataFrame]) -> dict[str, tuple[str, str]]:
+    """study_id -> (subtype, short title with acronym)."""
+    studies = tables.get("studies")
+    if studies is None:
+        return {}
+    return {
+        r.study_id: (r.subtype if _present(r.subtype) else "myositis", _text(r.acronym, r.short_title))
+        for r in studies.itertuples()
+    }
+
+
+def _study_meta(tables: dict[str, pd.DataFrame]) -> dict[str, tuple[str, str]]:
+    """study_id -> (short label, design): the label a reason names, the design a flag weighs."""
+    studies = tables.get("studies")
+    if studies is None:
+        return {}
+    out = {}
+    for r in studies.itertuples():
+        label = str(r.acronym) if _present(r.acronym) else str(r.study_id)
+        out[r.study_id] = (label, str(r.design) if _present(r.design) else "")
+    return out
+
+
+def _num(value: Any) -> str:
+    number = float(value)
+    return str(int(number)) if number == int(number) else f"{number:g}"
+
+
+def _figure(r: Any) -> str:
+    """The figures of a results row as a reader would quote them."""
+    parts = []
+    if _present(r.events) and _present(r.total):
+        parts.append(f"{_num(r.events)}/{_num(r.total)}")
+    if _present(r.percent):
+        parts.append(f"{_num(r.percent)}%")
+    if _present(r.mean):
+        parts.append(f"mean {_num(r.mean)}{'' if not _present(r.unit) or str(r.unit) == '%' else ' ' + str(r.unit)}")
+    if _present(r.median):
+        parts.append(f"median {_num(r.median)}")
+    if _present(r.effect):
+        ci = f" (CI {_num(r.ci_low)} to {_num(r.ci_high)})" if _present(r.ci_low) and _present(r.ci_high) else ""
+        parts.append(f"{r.effect_type if _present(r.effect_type) else 'effect'} {_num(r.effect)}{ci}")
+    if _present(r.p_text):
+        parts.append(f"p {r.p_text}")
+    elif _present(r.p_value):
+        parts.append(f"p {_num(r.p_value)}")
+    arm = f"{r.arm_id}: " if _present(r.arm_id) else ""
+    return arm + ", ".join(parts) if parts else ""
+
+
+def _p_of(r: Any) -> float | None:
+    if _present(r.p_value):
+        return float(r.p_value)
+    found = re.search(r"<\s*(0?\.\d+)", str(r.p_text)) if _present(r.p_text) else None
+    return float(found.group(1)) / 2 if found else None
+
+
+def _percent_of(row: Any) -> float | None:
+    """The percentage a results row states, printed or computed from events/total."""
+    if _present(row.percent):
+        return float(row.percent)
+    if _present(row.events) and _present(row.total) and float(row.total) > 0:
+        return 100.0 * float(row.events) / float(row.total)
+    if str(row.unit).strip() == "%" and _present(row.mean) and row.measure in ("percent", "count"):
+        return float(row.mean)
+    return None
+
+
+def _sizes(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, tuple[int, ...]], dict[str, tuple[int, ...]]]:
+    """Enrolment per study and size per arm, so "95 patients" can match the trial it describes."""
+    studies, arms = tables.get("studies"), tables.get("arms")
+    by_study = {} if studies is None else {s.study_id: (int(s.n_enrolled),) for s in studies.itertuples() if _present(s.n_enrolled)}
+    by_arm = {} if arms is None else {a.arm_id: (int(a.n),) for a in arms.itertuples() if _present(a.n)}
+    return by_study, by_arm
+
+
+def _result_rows(tables: dict[str, pd.DataFrame], info: dict[str, tuple[str, str]]) -> list[EvidenceRow]:
+    frame = tables.get("results")
+    if frame is None:
+        return []
+    by_study, by_arm = _sizes(tables)
+    meta = _study_meta(tables)
+    rows = []
+    for r in frame.itertuples():
+        subtype, title = info.get(r.study_id, ("myositis", ""))
+        label = vocab.SUBTYPE.label(subtype) if subtype in vocab.SUBTYPE else subtype
+        text = _text(r.outcome, r.definition, r.note, title, label)
+        counts = tuple(int(v) for v in (r.events, r.total) if _present(v))
+        counts += by_study.get(r.study_id, ()) + by_arm.get(r.arm_id, ())
+        where = _text(r.study_id, r.locator)
+        label, design = meta.get(r.study_id, (r.study_id, ""))
+        rows.append(EvidenceRow(
+            r.result_id, "results", text, subtype, str(r.outcome_domain), where, _percent_of(r), counts,
+            study=r.study_id, label=label, outcome=str(r.outcome), figure=_figure(r), kind=str(r.result_kind),
+            design=design, tier=_text(r.source_tier), url=_text(r.source_url), p_value=_p_of(r)))
+    return rows
+
+
+def _ae_rows(tables: dict[str, pd.DataFrame], info: dict[str, tuple[str, str]]) -> list[EvidenceRow]:
+    frame = tables.get("adverse_events")
+    if frame is None:
+        return []
+    by_study, _ = _sizes(tables)
+    meta = _study_meta(tables)
+    rows = []
+    for a in frame.itertuples():
+        subtype, title = info.get(a.study_id, ("myositis", ""))
+        percent = None
+        if _present(a.patients) and _present(a.n_at_risk) and float(a.n_at_risk) > 0:
+            percent = 100.0 * float(a.patients) / float(a.n_at_risk)
+        elif _present(a.events) and _present(a.infusions) and float(a.infusions) > 0:
+            percent = 100.0 * float(a.events) / float(a.infusions)
+        counts = tuple(int(v) for v in (a.patients, a.n_at_risk) if _present(v)) + by_study.get(a.study_id, ())
+        text = _text(a.event, a.note, "adverse event safety", title)
+        where = _text(a.study_id, a.locator)
+        label, design = meta.get(a.study_id, (a.study_id, ""))
+        per = []
+        if _present(a.patients) and _present(a.n_at_risk):
+            per.append(f"{_num(a.patients)}/{_num(a.n_at_risk)} patients")
+        if _present(a.events) and _present(a.infusions):
+            per.append(f"{_num(a.events)}/{_num(a.infusions)} infusions")
+        elif _present(a.events):
+            per.append(f"{_num(a.events)} events")
+        figure = (f"{a.arm_id}: " if _present(a.arm_id) else "") + ", ".join(per)
+        rows.append(EvidenceRow(
+            a.ae_id, "adverse_events", text, subtype, "safety", where, percent, counts, study=a.study_id, label=label,
+            outcome=str(a.event), figure=figure, kind="adverse_event", design=design, tier=_text(a.source_tier),
+            url=_text(a.source_url)))
+    return rows
+
+
+def _claim_rows(tables: dict[str, pd.DataFrame]) -> list[EvidenceRow]:
+    frame = tables.get("claims")
+    if frame is None:
+        return []
+    from ..data import split_ids
+
+    rows = []
+    for c in frame.itertuples():
+        text, where = _text(c.claim, c.rationale), _text(c.doc_id, c.section)
+        cites = tuple(split_ids(c.evidence))
+        rows.append(EvidenceRow(c.claim_id, "claims", text, str(c.subtype), str(c.outcome_domain), where, cites=cites,
+                                study=str(c.doc_id), outcome=str(c.claim), kind="claim", figure=_text(c.verdict),
+                                label=_text(c.rationale)))
+    return rows
+
+
+def _regimens(tables: dict[str, pd.DataFrame], info: dict[str, tuple[str, str]]) -> list[Regimen]:
+    """IVIG arms with a dose, days or interval, plus dosing results given in g/kg or weeks."""
+    out: list[Regimen] = []
+    arms = tables.get("arms")
+    if arms is not None:
+        for a in arms.itertuples():
+            if not str(a.intervention).startswith("ivig"):
+                continue
+            days = (float(a.days_min), float(a.days_max)) if _present(a.days_min) and _present(a.days_max) else None
+            out.append(Regimen(a.arm_id, info.get(a.study_id, ("myositis", ""))[0], _text(a.study_id, a.locator),
+                               float(a.dose_g_per_kg) if _present(a.dose_g_per_kg) else None, days,
+                               float(a.interval_weeks) if _present(a.interval_weeks) else None))
+    results = tables.get("results")
+    if results is not None:
+        for r in results[results["outcome_domain"] == "dosing"].itertuples():
+            unit, subtype = str(r.unit).strip(), info.get(r.study_id, ("myositis", ""))[0]
+            if unit == "g/kg" and _present(r.mean):
+                out.append(Regimen(r.result_id, subtype, _text(r.study_id, r.locator), dose=float(r.mean)))
+            elif unit == "weeks" and _present(r.mean) and "interval" in str(r.outcome).lower():
+                out.append(Regimen(r.result_id, subtype, _text(r.study_id, r.locator), interval=float(r.mean)))
+    return out
+
+
+def _read_tables(root: Path) -> tuple[dict[str, pd.DataFrame], Bibliography, list[Problem]]:
+    """The validated tables; when validation fails, the tables that could be read, with the problems."""
+    from .. import data
+
+    try:
+        base = data.load(root)
+        return base.tables, base.bib, []
+    except EvidenceError as exc:
+        tables, bib, _ = data.collect(root)
+        clean = {name: frame.drop(columns="_row") for name, frame in tables.items()}
+        return clean, bib, exc.problems
+
+
+def _stamp(root: Path) -> tuple:
+    files = sorted((root / "data").glob("*.csv")) + [root / "references.bib"]
+    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.exists())
+
+
+@lru_cache(maxsize=4)
+def _cached_evidence(root: str, stamp: tuple) -> Evidence:
+    tables, bib, problems = _read_tables(Path(root))
+    info = _study_info(tables)
+    rows = _result_rows(tables, info) + _ae_rows(tables, info) + _claim_rows(tables)
+    evidence = Evidence(Path(root), rows, _regimens(tables, info), bib, tables.get("documents"), problems)
+    evidence.index = BM25Index(rows) if rows else None
+    evidence.findings = _findings(tables)
+    return evidence
+
+
+def load_evidence(root: Path | None = None) -> Evidence:
+    """The evidence to audit against, rebuilt only when a data file or references.bib changes."""
+    from ..data import find_root
+
+    resolved = find_root() if root is None else Path(root).resolve()
+    if not (resolved / "data").is_dir():
+        raise EvidenceError([Problem(file=str(resolved), message="no data/ folder here: give the project folder with --root")])
+    return _cached_evidence(str(resolved), _stamp(resolved))
+
+
+# ---------------------------------------------------------------------------- BM25
+
+_STOPWORDS = frozenset(
+    "a an and are as at be been but by can could do does for from had has have how if in into is it its may might more most "
+    "of on or other our over so some such than that the their them then there these they this those to up was were what when "
+    "where which while who will with within without you your yours".split()
+)
+_CANONICAL = {
+    "dm": "dermatomyositis", "pm": "polymyositis", "sibm": "ibm", "jdm": "juvenile", "child": "juvenile", "children": "juvenile",
+    "pediatric": "juvenile", "paediatric": "juvenile", "childhood": "juvenile", "necrotizing": "imnm", "necrotising": "imnm",
+    "clot": "thrombo", "clots": "thrombo", "thrombotic": "thrombo", "thromboembolic": "thrombo", "thrombosis": "thrombo",
+    "tee": "thrombo", "embolism": "thrombo", "kidney": "renal", "kidneys": "renal", "swallow": "dysphagia",
+    "swallowing": "dysphagia", "rash": "skin", "rashes": "skin", "cutaneous": "skin", "cdasi": "skin", "ck": "creatine",
+    "cpk": "creatine", "pyrexia": "fever", "headaches": "headache", "weak": "strength", "weakness": "strength",
+    "stronger": "strength", "mmt": "strength", "steroids": "steroid", "corticosteroid": "steroid", "corticosteroids": "steroid",
+    "prednisone": "steroid", "glucocorticoid": "steroid", "glucocorticoids": "steroid", "ivig": "immunoglobulin",
+    "ivigs": "immunoglobulin", "immunoglobulins": "immunoglobulin", "globulin": "immunoglobulin", "lungs": "lung",
+    "ild": "lung", "pulmonary": "lung", "interstitial": "lung", "fda": "approval", "approved": "approval", "label": "approval",
+}
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case word stems with synonyms folded together (CK = creatine kinase, clot = thrombo...)."""
+    out = []
+    for word in re.findall(r"[a-z0-9]+", text.lower()):
+        if word in _STOPWORDS or len(word) < 2:
+            continue
+        word = _CANONICAL.get(word, word)
+        if len(word) > 4 and word.endswith("ies"):
+            word = word[:-3] + "y"
+        elif len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        out.append(word)
+    return out
+
+
+class BM25Index:
+    """rank_bm25's BM25Okapi with per-term score vectors cached, so a query costs a few numpy adds.
+
+    The score is exactly BM25Okapi.get_scores; rank_bm25 recomputes each term over the
+    whole corpus in Python for every query, which is too slow for a 10,000-word document.
+    """
+
+    def __init__(self, rows: list[EvidenceRow]):
+        from rank_bm25 import BM25Okapi
+
+        self.rows = rows
+        self.row_tokens = [frozenset(tokens(r.text)) for r in rows]
+        self.bm25 = BM25Okapi([tokens(r.text) or ["_"] for r in rows])
+        self._lengths = np.array(self.bm25.doc_len, dtype=float)
+        self._cache: dict[str, np.ndarray] = {}
+        self.subtypes = np.array([r.subtype for r in rows])
+        self.domains = np.array([r.domain for r in rows])
+        self._position = {r.id: i for i, r in enumerate(rows)}
+
+    def _term(self, term: str) -> np.ndarray:
+        if term not in self._cache:
+            bm = self.bm25
+            freq = np.array([doc.get(term, 0) for doc in bm.doc_freqs], dtype=float)
+            denom = freq + bm.k1 * (1 - bm.b + bm.b * self._lengths / bm.avgdl)
+            self._cache[term] = (bm.idf.get(term) or 0.0) * freq * (bm.k1 + 1) / denom
+        return self._cache[term]
+
+    def scores(self, query: list[str]) -> np.ndarray:
+        total = np.zeros(len(self.rows))
+        for term in query:
+            total += self._term(term)
+        return total
+
+    def scores_for(self, sentence: str, ids: list[str]) -> dict[str, float]:
+        """Plain BM25 scores of a few rows, by id."""
+        scores = self.scores(tokens(sentence))
+        return {i: float(scores[self._position[i]]) for i in ids if i in self._position}
+
+    def top(self, sentence: str, subtype: str, domain: str, k: int = TOP_K) -> list[tuple[EvidenceRow, float]]:
+        """The k best rows for a statement; rows of the same subtype or domain count more."""
+        scores = self.scores(tokens(sentence))
+        if subtype != "myositis":
+            scores = scores * np.where(self.subtypes == subtype, SUBTYPE_BOOST, 1.0)
+        scores = scores * np.where(self.domains == domain, DOMAIN_BOOST, 1.0)
+        best = np.argsort(-scores, kind="stable")[:k]
+        return [(self.rows[i], float(scores[i])) for i in best if scores[i] > 0]
+
+

@@ -1,0 +1,277 @@
+"""Numbers a statement states, checked against the evidence.
+
+- dose (g/kg, mg/kg): match when an IVIG arm or dosing result of the statement's
+  subtype (all subtypes when none has one) gives the same dose (within 0.05 g/kg);
+- days per course ("2 to 5 days"): match when an arm has exactly that range,
+  partial when the ranges only overlap, mismatch when they do not meet;
+- interval ("every 3 to 4 weeks", "monthly" = 4 weeks): match when the stated
+  interval is exactly an arm's interval, partial when a stated range contains it
+  but also allows intervals no trial used, mismatch otherwise;
+- percentages ("less than 1%", "8 of 10"): compared with each linked evidence row
+  that gives a percentage (events/total, patients/n at risk); match when all
+  agree, partial when some do, mismatch when none does. A stated figure agrees
+  within 1 percentage point (rounding); "about X%" within 15% of X;
+- counts ("95 patients"): match when a linked row, its study's enrolment or its
+  arm's size has that number;
+- other spans (hours, ages, months to improve) are listed but not compared.
+The sentence's verdict is the worst of its checks (mismatch, partial, match).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .match import EvidenceRow, Regimen
+
+CHECK_ORDER = {"mismatch": 3, "partial": 2, "match": 1, "nothing to compare": 0}
+
+# ------------------------------------------------------------------------- numbers
+
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+          "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_NUMBER_WORDS = {**_UNITS, **_TEENS, **_TENS, "hundred": 100}
+_COMPOUND_RE = re.compile(rf"\b({'|'.join(_TENS)})[\s-]({'|'.join(_UNITS)})\b", re.I)
+_SMALL = rf"(?:(?:{'|'.join(_TENS)})(?:[\s-](?:{'|'.join(_UNITS)}))?|{'|'.join(_TEENS)}|{'|'.join(_UNITS)})"
+_HUNDREDS_RE = re.compile(rf"\b({'|'.join(_UNITS)}|a) hundred(?:(?: and)? ({_SMALL}))?\b", re.I)
+
+
+def _small(words: str) -> int:
+    """Value of 'forty-five', 'twelve' or 'seven'."""
+    return sum(_NUMBER_WORDS[w] for w in re.split(r"[\s-]+", words.lower()) if w)
+_NUM = r"\d+(?:\.\d+)?"
+_RANGE = rf"(?P<a>{_NUM})(?:\s*(?:-|to|or)\s*(?P<b>{_NUM}))?"
+_DOSE_RE = re.compile(
+    rf"{_RANGE}\s*(?P<unit>g|gm|grams?|mg|milligrams?)\s*(?:/|per)\s*(?:kg|kilograms?)(?:\s+of\s+body\s*weight)?"
+    r"(?!\s*(?:/|per)\s*(?:min|h\b|hour))",  # not an infusion rate (mg/kg/min)
+    re.I)
+_INTERVAL_RE = re.compile(rf"\bevery\s+{_RANGE}\s*(?P<unit>weeks?|months?)\b", re.I)
+_MONTHLY_RE = re.compile(r"\b(?:once|one time)\s+(?:a|per|every)\s+month\b|\bmonthly\b|\bevery\s+month\b", re.I)
+_DAYS_RE = re.compile(
+    rf"(?:(?P<a>{_NUM})\s*(?:-|to|or)\s*(?P<b>{_NUM})|(?:over|across|for|on)\s+(?P<c>{_NUM}))\s+(?:consecutive\s+)?days\b", re.I)
+_PERCENT_RE = re.compile(
+    r"(?P<op>less than|fewer than|under|below|up to|at most|no more than|more than|over|above|at least|about|approximately"
+    rf"|around|nearly|almost|roughly|<|>|\u2264|\u2265|~)?\s*(?P<v>{_NUM})\s*(?:%|percent\b|per cent\b)", re.I)
+_FRACTION_RE = re.compile(r"\b(?P<a>\d+)\s+(?:of|out of)\s+(?:every\s+)?(?P<b>\d+)\b", re.I)
+_COUNT_RE = re.compile(r"\b(?P<n>\d+)\s+(?:patients|participants|people|adults|children|subjects|individuals)\b", re.I)
+_SPAN_RE = re.compile(
+    rf"(?:between\s+(?P<x>{_NUM})\s+and\s+(?P<y>{_NUM})|{_RANGE})\s*(?P<unit>hours?|days?|weeks?|months?|years?)\b", re.I)
+# "Octagam 10%" is a concentration, not a share of patients.
+_PRODUCT_BEFORE_RE = re.compile(
+    r"(octagam|privigen|gamunex(?:-c)?|gammagard(?: liquid)?|panzyga|gammaked|ivig|igg|solution)\s*$", re.I)
+_DOSING_CONTEXT_RE = re.compile(
+    r"\bdos|infus|g/kg|grams? per|\bivig\b|immunoglobulin|maintenance|loading|course|treatment|therapy|given", re.I)
+_MONITORING_RE = re.compile(r"\bvisits?\b|appointments?|check-?ins?|follow-?ups?|blood tests?|\bmonitor", re.I)
+# "95% CI" is a confidence level, not a figure to check.
+_CI_AFTER_RE = re.compile(r"\s*(?:CI\b|C\.I\.|confidence|credible|prediction interval)", re.I)
+_OPS = {
+    "less than": "<", "fewer than": "<", "under": "<", "below": "<", "<": "<", "up to": "<=", "at most": "<=",
+    "no more than": "<=", "\u2264": "<=", "more than": ">", "over": ">", "above": ">", ">": ">", "at least": ">=", "\u2265": ">=",
+}
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number a sentence states: kind, range, comparison word and the words it came from."""
+
+    kind: str  # dose | days | interval | percent | count | span
+    low: float
+    high: float
+    op: str = "="
+    text: str = ""
+
+    def shown(self) -> str:
+        value = _fmt(self.low) if self.low == self.high else f"{_fmt(self.low)}-{_fmt(self.high)}"
+        return f"{'' if self.op == '=' else self.op + ' '}{value}"
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+
+
+def normalise_numbers(text: str) -> str:
+    """Digits for number words, ASCII hyphens for dashes, no thousands separators."""
+    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text.replace("\u00a0", " "))
+    text = re.sub(r"(\d),(\d{3})\b", r"\1\2", text)
+    text = _HUNDREDS_RE.sub(
+        lambda m: str(100 * (1 if m.group(1).lower() == "a" else _UNITS[m.group(1).lower()]) + _small(m.group(2) or "")), text)
+    text = _COMPOUND_RE.sub(lambda m: str(_TENS[m.group(1).lower()] + _UNITS[m.group(2).lower()]), text)
+    words = "|".join(_NUMBER_WORDS)
+    return re.sub(rf"\b({words})\b", lambda m: str(_NUMBER_WORDS[m.group(1).lower()]), text, flags=re.I)
+
+
+def _range(match: re.Match[str], a: str = "a", b: str = "b") -> tuple[float, float]:
+    low = float(match.group(a))
+    high = float(match.group(b)) if match.group(b) else low
+    return min(low, high), max(low, high)
+
+
+def extract_quantities(sentence: str) -> list[Quantity]:
+    """Every dose, course length, interval, percentage, count and time span the sentence states."""
+    return list(_quantities(sentence))
+
+
+@lru_cache(maxsize=4096)
+def _quantities(sentence: str) -> tuple[Quantity, ...]:
+    """extract_quantities, remembered: the number check and the judge both read each sentence."""
+    text = normalise_numbers(sentence)
+    taken: list[tuple[int, int]] = []
+    found: list[Quantity] = []
+
+    def free(m: re.Match[str]) -> bool:
+        return not any(m.start() < end and start < m.end() for start, end in taken)
+
+    def add(m: re.Match[str], quantity: Quantity) -> None:
+        taken.append((m.start(), m.end()))
+        found.append(quantity)
+
+    dosing = bool(_DOSING_CONTEXT_RE.search(text)) and not _MONITORING_RE.search(text)
+    for m in _DOSE_RE.finditer(text):
+        low, high = _range(m)
+        scale = 0.001 if m.group("unit").lower().startswith("m") else 1.0
+        add(m, Quantity("dose", low * scale, high * scale, text=m.group(0)))
+    for m in _INTERVAL_RE.finditer(text):
+        low, high = _range(m)
+        factor = 4.0 if m.group("unit").lower().startswith("month") else 1.0
+        add(m, Quantity("interval" if dosing else "span", low * factor, high * factor, text=m.group(0)))
+    for m in _MONTHLY_RE.finditer(text):
+        if free(m):
+            add(m, Quantity("interval" if dosing else "span", 4.0, 4.0, text=m.group(0)))
+    for m in _DAYS_RE.finditer(text):
+        if free(m):
+            low, high = _range(m) if m.group("a") else _range(m, "c", "c")
+            add(m, Quantity("days" if dosing else "span", low, high, text=m.group(0)))
+    for m in _PERCENT_RE.finditer(text):
+        if free(m) and not _PRODUCT_BEFORE_RE.search(text[: m.start("v")]) and not _CI_AFTER_RE.match(text, m.end()):
+            op = _OPS.get((m.group("op") or "").lower(), "~" if m.group("op") else "=")
+            add(m, Quantity("percent", float(m.group("v")), float(m.group("v")), op, m.group(0).strip()))
+    for m in _FRACTION_RE.finditer(text):
+        if free(m) and 0 < int(m.group("b")) and int(m.group("a")) <= int(m.group("b")):
+            value = 100.0 * int(m.group("a")) / int(m.group("b"))
+            add(m, Quantity("percent", value, value, "~", m.group(0)))
+    for m in _COUNT_RE.finditer(text):
+        if free(m):
+            add(m, Quantity("count", float(m.group("n")), float(m.group("n")), text=m.group(0)))
+    for m in _SPAN_RE.finditer(text):
+        if free(m):
+            low, high = _range(m, "x", "y") if m.group("x") else _range(m)
+            add(m, Quantity("span", low, high, text=m.group(0).strip()))
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class Check:
+    """The outcome of comparing one stated number with the evidence."""
+
+    status: str  # match | partial | mismatch | nothing to compare
+    detail: str
+
+
+def _cite(items: list[Regimen], limit: int = 3) -> str:
+    shown = ", ".join(f"{r.id} [{r.locator}]" for r in items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def _classify(q: Quantity, r: Regimen) -> str:
+    """match / partial / mismatch of one stated regimen number against one regimen (rules in the module doc)."""
+    if q.kind == "dose":
+        return "match" if q.low - 0.05 <= r.dose <= q.high + 0.05 else "mismatch"
+    if q.kind == "days":
+        if r.days == (q.low, q.high):
+            return "match"
+        return "partial" if r.days[0] <= q.high and q.low <= r.days[1] else "mismatch"
+    if q.low == q.high == r.interval:
+        return "match"
+    return "partial" if q.low <= r.interval <= q.high else "mismatch"
+
+
+_REGIMEN_FIELD = {"dose": "dose", "days": "days", "interval": "interval"}
+_REGIMEN_LABEL = {"dose": "{} g/kg", "days": "{} days per course", "interval": "every {} weeks"}
+
+
+def _regimen_value(r: Regimen, kind: str) -> str:
+    value = getattr(r, _REGIMEN_FIELD[kind])
+    if kind == "days":
+        return _fmt(value[0]) if value[0] == value[1] else f"{_fmt(value[0])}-{_fmt(value[1])}"
+    return _fmt(value)
+
+
+def check_regimen(q: Quantity, regimens: list[Regimen], subtype: str) -> Check:
+    """A stated dose, course length or interval against the IVIG regimens of the statement's subtype.
+
+    All subtypes count when the statement is about myositis in general or its subtype
+    has no regimen giving this number; when the subtype's regimens disagree, regimens of
+    other subtypes that match exactly are named, for the reviewer to weigh.
+    """
+    label = _REGIMEN_LABEL[q.kind]
+    usable = [r for r in regimens if getattr(r, _REGIMEN_FIELD[q.kind]) is not None]
+    if not usable:
+        return Check("nothing to compare", f"{label.format(q.shown())}: no regimen in the evidence gives this")
+    same = [r for r in usable if r.subtype == subtype] if subtype != "myositis" else []
+    scope = same or usable
+    graded = {status: [r for r in scope if _classify(q, r) == status] for status in ("match", "partial", "mismatch")}
+    status = next(s for s in ("match", "partial", "mismatch") if graded[s])
+    values = ", ".join(sorted({_regimen_value(r, q.kind) for r in scope}))
+    who = f"{subtype} regimens" if same else "regimens"
+    detail = f"{label.format(q.shown())}: {status}; {who} give {label.format(values)} ({_cite(graded[status])})"
+    if status == "partial" and q.kind == "interval":
+        detail += "; the stated range also allows intervals no regimen used"
+    if same and status != "match":
+        elsewhere = [r for r in usable if r.subtype != subtype and _classify(q, r) == "match"]
+        if elsewhere:
+            detail += f"; exactly as in other-subtype regimens {_cite(elsewhere)}"
+    return Check(status, detail)
+
+
+def _agrees(q: Quantity, value: float) -> bool:
+    # Exact figures agree within 1 point (printed figures are rounded); "about X%" within 15% of X.
+    tolerance = max(1.0, 0.15 * q.low) if q.op == "~" else 1.0
+    return {
+        "<": value < q.low, "<=": value <= q.low + tolerance, ">": value > q.low, ">=": value >= q.low - tolerance,
+    }.get(q.op, abs(value - q.low) <= tolerance)
+
+
+def check_percent(q: Quantity, linked: list[EvidenceRow]) -> Check:
+    rows = [r for r in linked if r.percent is not None]
+    if not rows:
+        return Check("nothing to compare", f"{q.shown()}%: no linked evidence row gives a percentage")
+    parts = [f"{r.id} {_fmt(round(r.percent, 1))}% [{r.locator}]" for r in rows]
+    agreeing = [r for r in rows if _agrees(q, r.percent)]
+    status = "match" if len(agreeing) == len(rows) else "partial" if agreeing else "mismatch"
+    return Check(status, f"{q.shown()}% vs {'; '.join(parts)}")
+
+
+def check_count(q: Quantity, linked: list[EvidenceRow]) -> Check:
+    rows = [r for r in linked if r.counts]
+    if not rows:
+        return Check("nothing to compare", f"{q.shown()} patients: no linked evidence row gives a count")
+    hits = [r for r in rows if int(q.low) in r.counts]
+    if hits:
+        return Check("match", f"{q.shown()} patients as in {', '.join(f'{r.id} [{r.locator}]' for r in hits)}")
+    shown = "; ".join(f"{r.id}: {', '.join(map(str, r.counts))}" for r in rows)
+    return Check("mismatch", f"{q.shown()} patients; linked rows give {shown}")
+
+
+def number_check(sentence: str, subtype: str, linked: list[EvidenceRow], regimens: list[Regimen]) -> tuple[str, str]:
+    """(overall status, detail) for every number the sentence states."""
+    checks: list[Check] = []
+    spans: list[str] = []
+    for q in extract_quantities(sentence):
+        if q.kind in _REGIMEN_FIELD:
+            checks.append(check_regimen(q, regimens, subtype))
+        elif q.kind == "percent":
+            checks.append(check_percent(q, linked))
+        elif q.kind == "count":
+            checks.append(check_count(q, linked))
+        else:
+            spans.append(q.text)
+    status = max((c.status for c in checks), key=CHECK_ORDER.__getitem__, default="nothing to compare")
+    detail = [c.detail for c in checks]
+    if spans:
+        detail.append("not compared: " + ", ".join(spans))
+    return status, " | ".join(detail)
+
+

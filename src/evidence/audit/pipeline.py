@@ -1,0 +1,210 @@
+"""One audit: read, tag, match, check numbers, judge."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .. import vocab
+from .judge import Judgement, judge, names_study, own_hosts, relevant_rows
+from .match import Evidence, EvidenceRow, load_evidence, tokens
+from .numbers import number_check
+from .read import Document, read_document
+from .refs import RefMatch, audit_references
+from .tag import Candidate, candidates
+
+# --------------------------------------------------------------------------- audit
+
+
+@dataclass
+class Statement:
+    """One row of the worksheet."""
+
+    statement_id: str
+    section: str
+    sentence: str
+    subtype: str
+    outcome_domain: str
+    suggestions: list[tuple[str, float]]
+    number_check: str
+    number_detail: str
+    judgement: Judgement | None = None
+
+    @property
+    def suggested_evidence(self) -> str:
+        return "; ".join(f"{key} ({score:.1f})" for key, score in self.suggestions)
+
+    @property
+    def verdict(self) -> str:
+        return self.judgement.verdict if self.judgement else "not_assessable"
+
+    def row(self) -> dict[str, str]:
+        j = self.judgement or Judgement("not_assessable", "no evidence in the base")
+        return {
+            "statement_id": self.statement_id, "section": self.section, "sentence": self.sentence, "subtype": self.subtype,
+            "outcome_domain": self.outcome_domain, "suggested_verdict": j.verdict, "verdict_reason": j.reason,
+            "evidence": "; ".join(r.id for r in j.evidence), "evidence_content": "\n".join(r.content() for r in j.evidence),
+            "flags": "; ".join(j.flags), "number_check": self.number_check, "number_detail": self.number_detail,
+            "suggested_evidence": self.suggested_evidence, "verdict": "", "reviewer_note": "",
+        }
+
+
+@dataclass
+class AuditResult:
+    """Everything one audit found, ready to write or summarise."""
+
+    source: Path
+    doc_id: str
+    title: str
+    default_subtype: str
+    statements: list[Statement]
+    dropped: list[Candidate]
+    references: list[RefMatch]
+    evidence_problems: int = 0
+    empty_reason: str = ""  # why no statement was kept (another language, nothing about IVIG or myositis)
+
+    def worksheet_rows(self) -> list[dict[str, str]]:
+        """The worksheet's rows; an empty audit gets one row that says why it is empty."""
+        if self.statements or not self.empty_reason:
+            return [s.row() for s in self.statements]
+        return [{"statement_id": f"{self.doc_id}_none", "suggested_verdict": "not_assessable",
+                 "verdict_reason": self.empty_reason, "verdict": "", "reviewer_note": ""}]
+
+    def reference_rows(self) -> list[dict[str, Any]]:
+        rows = []
+        for m in self.references:
+            c = m.cited
+            rows.append({
+                "doc_id": self.doc_id, "position": c.position, "cited_authors": c.authors, "cited_year": c.year,
+                "cited_title": c.title, "cited_journal": c.journal, "cited_volume": c.volume, "cited_issue": c.issue,
+                "cited_link": c.link, "bib_key": m.bib_key, "link_target": m.link_target,
+                "discrepancies": "; ".join(m.discrepancies), "status": m.status, "match_method": m.method,
+                "title_similarity": "" if m.title_similarity is None else m.title_similarity,
+            })
+        return rows
+
+    def summary(self) -> list[tuple[str, str]]:
+        """(label, value) lines of the summary table."""
+        dropped = Counter(c.status for c in self.dropped)
+        subtypes = Counter(s.subtype for s in self.statements)
+        checks = Counter(s.number_check for s in self.statements)
+        matched = sum(1 for m in self.references if m.bib_key)
+        statuses = Counter(m.status for m in self.references)
+        order = ("match", "partial", "mismatch", "nothing to compare")
+        status_list = ", ".join(f"{c} {statuses[c]}" for c in vocab.REFERENCE_STATUS.codes if statuses[c])
+        return [
+            ("statements kept", f"{len(self.statements)} (dropped: {dropped['service']} service/marketing, "
+                                f"{dropped['not_checkable']} not checkable)"),
+            ("by subtype", ", ".join(f"{code} {subtypes[code]}" for code in vocab.SUBTYPE.codes if subtypes[code]) or "-"),
+            ("number checks", ", ".join(f"{k} {checks[k]}" for k in order if checks[k]) or "-"),
+            ("references", f"{len(self.references)} listed: {matched} matched, {len(self.references) - matched} unmatched"
+                           + (f" ({status_list})" if status_list else "")),
+        ]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "document"
+
+
+def doc_id_for(path: Path, documents: pd.DataFrame | None) -> str:
+    """The registered doc_id when data/documents.csv lists this file as a seed, else a slug of its name."""
+    if documents is not None and "seed_file" in documents:
+        hit = documents[documents["seed_file"] == path.name]
+        if len(hit):
+            return str(hit.iloc[0]["doc_id"])
+    return _slug(path.stem)
+
+
+_NOT_LIKE = ("baseline", "distribution_category", "descriptive", "claim")
+
+
+def like_rows(sentence: str, rows: list[EvidenceRow]) -> list[EvidenceRow]:
+    """The rows a figure is held against: the study the sentence names, else the best row's study and
+    other studies' rows of the same outcome (half its outcome words shared).
+
+    A headline rate is never compared with another outcome's or a subgroup's figure.
+    """
+    named = [r for r in rows if names_study(sentence, r)]
+    if named:
+        return [r for r in rows if r.study == named[0].study]
+    if not rows:
+        return []
+    head = set(tokens(rows[0].outcome))
+    return [r for r in rows if r.study == rows[0].study or len(head & set(tokens(r.outcome))) * 2 >= max(len(head), 1)]
+
+
+def _trusted(status: str, detail: str, sentence: str, comparable: list[EvidenceRow]) -> tuple[str, str]:
+    """A figure disagrees with the base only against like rows: the study the sentence names, or the
+    same outcome in two or more studies. Otherwise nothing is compared (regimens are always compared).
+    """
+    if status != "mismatch" or "regimens give" in detail or any(names_study(sentence, r) for r in comparable):
+        return status, detail
+    # A percentage may be held against the same outcome in two or more studies; a count only against its own study.
+    if "linked rows give" not in detail and len({r.study for r in comparable if r.percent is not None}) >= 2:
+        return status, detail
+    return "nothing to compare", f"not compared: no row of the same study and outcome ({detail})"
+
+
+def _statements(doc_id: str, kept: list[Candidate], evidence: Evidence, hosts: frozenset[str]) -> list[Statement]:
+    out = []
+    for n, c in enumerate(kept, start=1):
+        linked = evidence.index.top(c.sentence, c.subtype, c.outcome_domain) if evidence.index else []
+        linked = [(r, score) for r, score in linked if not (r.table == "claims" and r.study == doc_id)]
+        rows = relevant_rows(c.sentence, c.subtype, c.outcome_domain, evidence, doc_id, hosts)
+        # Like with like: figures are held only against rows of the same outcome that report an arm or pool.
+        comparable = like_rows(c.sentence, [r for r in rows if r.domain == c.outcome_domain and r.kind not in _NOT_LIKE])
+        status, detail = number_check(c.sentence, c.subtype, comparable, evidence.regimens)
+        status, detail = _trusted(status, detail, c.sentence, comparable)
+        judgement = judge(c.sentence, c.subtype, c.outcome_domain, rows, status, detail, evidence, doc_id, hosts)
+        suggestions = [(r.id, score) for r, score in linked]
+        statement_id = f"{doc_id}_s{n:03d}"
+        out.append(Statement(statement_id, c.section, c.sentence, c.subtype, c.outcome_domain, suggestions, status, detail,
+                             judgement))
+    return out
+
+
+def audit_document(path: Path, root: Path | None = None, evidence: Evidence | None = None) -> AuditResult:
+    """Audit one document; input is checked before the evidence base is even opened."""
+    doc: Document = read_document(Path(path))
+    evidence = evidence or load_evidence(root)
+    found, sections, default = candidates(doc)
+    doc_id = doc_id_for(Path(path), evidence.documents)
+    kept = [c for c in found if c.status == "kept"]
+    references: list[RefMatch] = []
+    for section in sections:
+        if section.is_references:
+            references.extend(audit_references(evidence.bib, section.blocks))
+    for i, m in enumerate(references, start=1):
+        m.cited.position = i
+    title = doc.title or next((s.title for s in sections if s.title), Path(path).name)
+    hosts = own_hosts(evidence, doc_id, doc.url)
+    reason = empty_reason(doc)
+    if reason:
+        kept = []
+    return AuditResult(Path(path), doc_id, title, default, _statements(doc_id, kept, evidence, hosts),
+                       [c for c in found if c.status != "kept"], references, len(evidence.problems), reason)
+
+
+_ENGLISH = frozenset("the and of to in is are for with that this it be or on as by can may not from".split())
+_TOPIC_RE = re.compile(
+    r"\bIVI?G\b|immun[eo]\s*globulin|myosit|myopath|dermatomyos|polymyos|inclusion[\s-]+body|\bIBM\b|\bIMNM\b|\bJDM\b",
+    re.I)
+
+
+def empty_reason(doc: Document) -> str:
+    """Why a document has nothing to audit, or "" when it has: not English, or nothing on IVIG or myositis."""
+    text = " ".join(b.text for b in doc.blocks)
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    if len(words) >= 20 and sum(w in _ENGLISH for w in words) / len(words) < 0.05:
+        return ("the document does not read as English (under 5% common English words); "
+                "the audit reads English pages only, so no statement was kept")
+    if not _TOPIC_RE.search(f"{doc.title} {text}"):
+        return "the document makes no statement about IVIG or myositis, so there is nothing to hold against the evidence"
+    return ""
+
+

@@ -1,0 +1,368 @@
+"""Sections, subtype and domain tags, and which sentences are statements."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .read import Block, Document
+
+# ------------------------------------------------------------------------- sections
+
+REFERENCE_HEADING_RE = re.compile(
+    r"^\W*(references?|bibliography|sources|works cited|citations|literature cited|further reading)\b", re.I)
+SERVICE_HEADING_RE = re.compile(
+    r"\b(disclaimer|contact us|about us|privacy|terms of (use|service)|copyright|related (posts|articles)|share this)\b", re.I)
+
+
+@dataclass
+class Section:
+    """The text under one heading (the first section may have no heading)."""
+
+    title: str
+    level: int
+    blocks: list[Block] = field(default_factory=list)
+    subtype: str | None = None  # named by this heading or the nearest enclosing one
+
+    @property
+    def is_references(self) -> bool:
+        return bool(REFERENCE_HEADING_RE.match(self.title))
+
+    @property
+    def is_service(self) -> bool:
+        return bool(SERVICE_HEADING_RE.search(self.title))
+
+
+def split_sections(doc: Document) -> list[Section]:
+    """Sections in order; each inherits the subtype its heading (or a parent heading) names."""
+    sections = [Section("", 0)]
+    stack: list[tuple[int, str | None]] = []
+    for block in doc.blocks:
+        if block.kind != "heading":
+            sections[-1].blocks.append(block)
+            continue
+        while stack and stack[-1][0] >= block.level:
+            stack.pop()
+        named = named_subtype(block.text)
+        inherited = next((s for _, s in reversed(stack) if s), None)
+        stack.append((block.level, named))
+        sections.append(Section(block.text.rstrip(":").strip(), block.level, subtype=named or inherited))
+    return [s for s in sections if s.blocks or s.title]
+
+
+# --------------------------------------------------------------------------- tagging
+
+_SUBTYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("jdm", re.compile(r"\bjuvenile\b|\bJDM\b|\bchild(?:ren|hood)?\b|\bp(?:a)?ediatric|\bteens?\b|\badolescen", re.I)),
+    ("ibm", re.compile(r"inclusion[\s-]+body\s+myositis|\bs?IBM\b", re.I)),
+    ("imnm", re.compile(r"necroti[sz]ing|\bIMNM\b|\bNAM\b", re.I)),
+    ("dm", re.compile(r"(?i:dermatomyositis)|\bDM\b")),
+    ("pm", re.compile(r"(?i:polymyositis)|\bPM\b")),
+]
+
+
+def mentioned_subtypes(text: str) -> list[str]:
+    """Subtype codes a text names; juvenile wins over dermatomyositis (JDM is DM in children)."""
+    found = [code for code, pattern in _SUBTYPE_PATTERNS if pattern.search(text)]
+    if "jdm" in found and "dm" in found:
+        found.remove("dm")
+    return found
+
+
+def named_subtype(text: str) -> str | None:
+    """The one subtype a heading or title names, or None when it names none or several."""
+    found = mentioned_subtypes(text)
+    return found[0] if len(found) == 1 else None
+
+
+_DISEASE_RE = re.compile(r"myosit|myopath", re.I)
+
+
+def document_subtype(doc: Document, sections: list[Section]) -> str:
+    """The subtype the title names, else 'myositis'.
+
+    The title is the file's own title (HTML <title>, Word core title) or else the
+    first heading that names the disease at all: a page may open with a banner or an
+    image caption ('IV drip') before its real title.
+    """
+    for text in [doc.title] + [s.title for s in sections if s.title]:
+        if text and (_DISEASE_RE.search(text) or mentioned_subtypes(text)):
+            return named_subtype(text) or "myositis"
+    return "myositis"
+
+
+_EMPHASIS_RE = re.compile(r"\b(?:especially|particularly|in particular|notably)\b[^.;:\u2014]*", re.I)
+
+
+def tag_subtype(sentence: str, section_subtype: str | None, default: str) -> str:
+    """Subtype of one sentence: what it names, else its section's, else the document's.
+
+    A subtype named only for emphasis ("helps many patients, especially those with
+    dermatomyositis") does not narrow the claim, which is about the patients in general.
+    """
+    found = mentioned_subtypes(_EMPHASIS_RE.sub("", sentence))
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1:
+        return section_subtype if section_subtype in found else "myositis"
+    return section_subtype or default
+
+
+def _any(*alternatives: str, ignore_case: bool = True) -> re.Pattern[str]:
+    """One regex matching any of the alternatives (kept one per line so a reviewer can read them)."""
+    return re.compile("|".join(alternatives), re.I if ignore_case else 0)
+
+
+# Order breaks ties: the more specific domain comes first.
+DOMAIN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("regulatory", _any(
+        r"\bFDA\b", r"\bEMA\b", r"\bapprov(?:al|ed|es)\b", r"\bindicat(?:ed|ion)\b", r"\blicen[cs]ed\b", r"\boff[- ]label\b")),
+    ("survival", _any(r"\bsurviv", r"\bmortality\b", r"\bdeaths?\b", r"\blife expectancy\b", r"\bdie[sd]?\b", r"\bfatal")),
+    ("treatment_position", _any(
+        r"\bfirst[- ]line\b", r"\bsecond[- ]line\b", r"\bthird[- ]line\b", r"\badd[- ]on\b", r"\bwhen (?:other|standard|first)",
+        r"\bdo(?:n['\u2019]t| not) respond\b", r"\brefractory\b", r"\bresistant to\b", r"\bafter (?:other|standard) treatments")),
+    ("dosing", _any(
+        r"\d\s*(?:g|grams?|mg)\s*(?:/|per)\s*(?:kg|kilo)", r"\bdos(?:e|es|ing|age)\b", r"\bevery\s+(?:\d+|other)\b",
+        r"\bonce a month\b", r"\bmonthly\b", r"\bconsecutive days\b", r"\bmaintenance\b", r"\binfusion (?:rate|schedule)",
+        r"\bstart(?:s|ed)? slowly\b", r"\binfusions? (?:can |may |usually )?take\b", r"\bschedule\b",
+        r"\bloading\b")),
+    ("product", _any(
+        r"gamunex", r"privigen", r"octagam", r"gammagard", r"panzyga", r"hizentra", r"flebogamma", r"gammaked",
+        r"bivigam", r"asceniv", r"gammaplex", r"sucrose", r"\bbrands?\b")),
+    ("safety", _any(
+        r"headache", r"meningitis", r"kidney", r"\brenal\b", r"thrombo", r"\bclots?\b", r"side[- ]effects?", r"adverse",
+        r"\breactions?\b", r"chest pain", r"\bbreath", r"hydrat", r"\bhives\b", r"allerg", r"\bfever\b", r"chills", r"nausea", r"anaphyla", r"allerg", r"hives", r"ha?emoly", r"\bstroke\b",
+        r"tolerat", r"\bsafe(?:ly|ty)?\b", r"\brisks?\b", r"\bcomplications?\b", r"pre-?medicat", r"acetaminophen",
+        r"paracetamol", r"antihistamine", r"\bsymptoms (?:usually )?(?:appear|fade|resolve)")),
+    ("time_to_response", _any(
+        r"\b(?:within|after|in)\s+(?:just\s+)?(?:a few|several|\d+(?:\s*(?:-|to)\s*\d+)?)\s+(?:days|weeks|months)\b",
+        r"\b(?:weeks|months) (?:to|before) (?:improve|respond|see|notice|work)", r"\bquickly\b", r"\bsooner\b",
+        r"\bfaster\b", r"\btimeline\b")),
+    ("enzymes", _any(r"\bCK\b", r"creatine (?:phospho)?kinase", r"aldolase", r"\benzymes?\b")),
+    ("swallowing", _any(r"swallow", r"dysphagia")),
+    ("skin", _any(r"\brash(?:es)?\b", r"\bskin\b", r"cutaneous", r"\bCDASI\b", r"\bGottron", r"heliotrope")),
+    ("lung", _any(r"\blungs?\b", r"\bILD\b", r"interstitial", r"pulmonary")),
+    ("steroid_sparing", _any(r"steroid", r"prednison", r"glucocorticoid")),
+    ("strength", _any(r"strength", r"\bweak(?:ness)?\b", r"\bstronger\b", r"\bMMT")),
+    ("mechanism", _any(
+        r"antibod", r"immune system", r"cytokine", r"receptor", r"\bT[- ]cells?\b", r"\bimmune cells\b", r"complement",
+        r"\bFc\b", r"\bworks by\b", r"\binflammation\b", r"\bimmune (?:response|activity|attack)", r"\bmodulat")),
+    ("function_qol", _any(
+        r"quality of life", r"daily (?:life|activities|tasks)", r"mobility", r"\bfunction", r"independen", r"endurance",
+        r"stamina", r"stairs")),
+    ("composite", _any(r"\bTIS\b", r"total improvement score", r"response rate", r"responders?", r"\bremission\b")),
+    ("epidemiology", _any(
+        r"\bage[sd]?\b", r"years old", r"\brare\b", r"diagnos", r"prevalen",
+        r"\bincidence\b", r"autoimmune", r"\bcause[sd]?\b", r"\btargets?\b")),
+]
+DEFAULT_DOMAIN = "composite"  # an efficacy statement that names no outcome: overall response
+
+
+_NOT_DOMAIN_RE = re.compile(r"\(?under the skin\)?|\bsubcutaneous(?:ly)?\b|\bskin test", re.I)
+_DISEASE_FACT_RE = re.compile(
+    r"\b(?:affects?|causes?|characteri[sz]ed|symptoms?|refers to|is a (?:rare )?(?:type|form|condition|disease)|develops?|"
+    r"diagnos\w*|targets?)\b", re.I)
+_ABOUT_TREATMENT_RE = re.compile(r"\bIVI?G\b|immun[eo]\s*globulin|\binfusion|\btreat|\btherap|\bdose", re.I)
+
+
+def tag_domain(sentence: str) -> str:
+    """The outcome domain whose synonyms the sentence uses most (ties: the more specific).
+
+    "Under the skin" (a route) is not the skin domain; a sentence that describes the
+    disease (affects, causes, symptoms) without naming a treatment is epidemiology.
+    """
+    sentence = _NOT_DOMAIN_RE.sub(" ", sentence)
+    counts = {code: len(pattern.findall(sentence)) for code, pattern in DOMAIN_PATTERNS}
+    treatment = counts["safety"] or counts["dosing"] or counts["regulatory"] or _ABOUT_TREATMENT_RE.search(sentence)
+    if _DISEASE_FACT_RE.search(sentence) and not treatment and not counts["mechanism"]:
+        return "epidemiology"
+    best = max(counts.values())
+    if best == 0:
+        return DEFAULT_DOMAIN
+    return next(code for code, _ in DOMAIN_PATTERNS if counts[code] == best)
+
+
+# ------------------------------------------------------------------------ filtering
+
+_CHECKABLE_RE = _any(
+    r"\d", "%",
+    # efficacy and evidence
+    r"\bimprov", r"\beffect(?:ive|iveness)?\b", r"\befficacy\b", r"\bbenefit", r"\brespon[ds]", r"\bremission", r"\breduc",
+    r"\brelie", r"\brestor", r"\bproven\b", r"\bevidence\b", r"\btrials?\b", r"\bstud(?:y|ies)\b", r"\bresearch\b",
+    r"\brecommend", r"\bfirst[- ]line\b", r"\bguideline",
+    # regulatory
+    r"\bFDA\b", r"\bapprov", r"\blabel\b",
+    # the treatment itself and its course
+    r"\bIVIG\b", r"immunoglobulin", r"\bpromising\b", r"\btreatable\b", r"\bresolv", r"\bgradual", r"\bprogress", r"\bresults?\b",
+    # safety
+    r"\brisks?\b", r"side[- ]effects?", r"\badverse\b", r"\brare\b", r"\bcommon\b", r"\buncommon\b", r"\bheadache",
+    r"\bmeningitis", r"\bkidney", r"\brenal\b", r"thrombo", r"\bclots?\b", r"\bfever\b", r"\bfatigue\b", r"\bsafe", r"\btolerat",
+    r"\breactions?\b", r"chest pain", r"\bbreath", r"hydrat", r"\bhives\b", r"allerg",
+    # dosing
+    r"\bdos(?:e|es|ing|age)\b", r"\binfusions?\b", r"\bmonitor",
+    # outcomes and disease
+    r"\bstrength", r"\bweak", r"\bstronger\b", r"\brash", r"\bskin\b", r"swallow", r"dysphagia", r"\bCK\b", r"creatine kinase",
+    r"aldolase", r"\benzyme", r"steroid", r"immunosuppress", r"\blungs?\b", r"interstitial", r"antibod", r"immune", r"cytokine",
+    r"receptor", r"inflamm", r"myositis", r"myopath", r"\bmuscles?\b", r"daily (?:life|activities|tasks)", r"\bstairs\b",
+    # time spans and people
+    r"\bweeks?\b", r"\bmonths?\b", r"\bdays?\b", r"\bhours?\b", r"\byears?\b", r"\bwomen\b", r"\bchildren\b", r"\badults\b",
+    r"\bage\b",
+    # products
+    r"gamunex", r"privigen", r"octagam", r"gammagard", r"\bIgA\b", r"\bIgG\b",
+)
+_SERVICE_RE = _any(
+    # the publisher speaking of itself (no publisher is named: the rules hold for any page)
+    r"\bour (?:team|pharmacy|nurses?|staff|services?|infusion|care team|patients|specialists?|pharmacists?|company|experts?)\b",
+    r"\bwe(?:['\u2019]re| are| work| offer| provide| understand| make| help| can| also| will| have| know)\b", r"\bhere for you\b",
+    # money and contact
+    r"\binsurance\b", r"\bco-?pays?\b", r"\bcoverage\b", r"\bcontact us\b", r"\breach out\b", r"\bcall us\b",
+    r"(?:\+?1[-. ]?)?\(?\b\d{3}\)?[-. ]\d{3}[-. ]\d{4}\b", r"\b8\d{9}\b",
+    # legal and web furniture
+    r"\bdisclaimer\b", r"informational purposes", r"not intended to serve as medical advice", r"hold harmless", "\u00a9",
+    r"\(c\)\s*\d{4}", r"\bcopyright\b", r"all rights reserved", r"\blearn more\b", r"privacy policy", r"terms of use",
+    r"\bsubscribe\b", r"newsletter", r"follow us", r"click here",
+)
+
+
+def is_service(sentence: str) -> bool:
+    """Service or marketing text: the pharmacy, its team, insurance, phones, legal boilerplate."""
+    return bool(_SERVICE_RE.search(sentence))
+
+
+def is_checkable(sentence: str) -> bool:
+    """A statement of fact a reviewer could hold against the evidence (not a question or lead-in)."""
+    text = sentence.strip()
+    if len(text.split()) < 4 or text.endswith("?") or text.endswith(":"):
+        return False
+    return bool(_CHECKABLE_RE.search(text))
+
+
+# ------------------------------------------------------------------------ sentences
+
+_SEGMENTER = None
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of one paragraph by pysbd (rule-based, handles abbreviations and decimals)."""
+    global _SEGMENTER
+    if _SEGMENTER is None:
+        import pysbd
+
+        _SEGMENTER = pysbd.Segmenter(language="en", clean=False)
+    return [s.strip() for chunk in _chunks(text) for s in _SEGMENTER.segment(chunk) if s.strip()]
+
+
+_CHUNK = 2000  # pysbd slows down faster than linearly on one very long paragraph
+_BREAK_RE = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(\"\u201c])")
+
+
+def _chunks(text: str) -> list[str]:
+    """A long paragraph cut at likely sentence ends (or, lacking any, at spaces) into pieces pysbd handles fast."""
+    if len(text) <= _CHUNK:
+        return [text]
+    pieces, current = [], ""
+    for part in _BREAK_RE.split(text):
+        while len(part) > _CHUNK:
+            cut = part.rfind(" ", 0, _CHUNK)
+            cut = cut if cut > 0 else _CHUNK
+            pieces.append(part[:cut])
+            part = part[cut:].lstrip()
+        if current and len(current) + len(part) + 1 > _CHUNK:
+            pieces.append(current)
+            current = part
+        else:
+            current = f"{current} {part}" if current else part
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _merge_short_bullets(blocks: list[Block]) -> list[str]:
+    """Paragraph texts; a lead-in ending ':' absorbs the short bullets after it ('include: a; b; c')."""
+    texts: list[str] = []
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        j = i + 1
+        if block.kind != "bullet" and block.text.rstrip().endswith(":"):
+            items: list[str] = []
+            while j < len(blocks) and blocks[j].kind == "bullet" and len(blocks[j].text.split()) <= 5:
+                items.append(blocks[j].text.rstrip(".;,"))
+                j += 1
+            if items:
+                texts.append(f"{block.text.rstrip()} {'; '.join(items)}.")
+                i = j
+                continue
+        texts.append(block.text)
+        i += 1
+    return texts
+
+
+@dataclass
+class Candidate:
+    """A sentence with where it stands and what the filter decided."""
+
+    section: str
+    sentence: str
+    subtype: str
+    outcome_domain: str
+    status: str  # "kept" | "service" | "not_checkable"
+
+
+_ASSERTS_RE = re.compile(
+    r"\b(?:is|are|can|may|helps?|improves?|causes?|works?|reduces?|treats?|lowers?|raises?|increases?|prevents?|"
+    r"cures?|relieves?|restores?|protects?)\b", re.I)
+_COMPOUND_RE = re.compile(r"\s*;\s+|,?\s+but\s+|,\s+while\s+|,\s+although\s+|,\s+whereas\s+", re.I)
+
+
+def heading_asserts(title: str) -> bool:
+    """A heading that states something ("IVIG improves strength in DM"), not a topic or a question."""
+    text = title.strip()
+    return bool(text) and not text.endswith("?") and len(text.split()) >= 4 and bool(_ASSERTS_RE.search(text)) and \
+        is_checkable(text + ".")
+
+
+def split_compound(sentence: str) -> list[str]:
+    """A sentence whose parts may deserve different verdicts, cut at ';', 'but', 'while', 'although'.
+
+    Cut only when every part is a statement of its own (five words or more, checkable), so
+    "safe but not for everyone" stays whole.
+    """
+    parts = [p.strip(" ,;") for p in _COMPOUND_RE.split(sentence) if p and p.strip(" ,;")]
+    if len(parts) < 2 or any(len(p.split()) < 5 or not is_checkable(p) for p in parts):
+        return [sentence]
+    out = []
+    for i, part in enumerate(parts):
+        part = part[0].upper() + part[1:] if i else part
+        out.append(part if re.search(r"[.!?]$", part) else part + ".")
+    return out
+
+
+def candidates(doc: Document) -> tuple[list[Candidate], list[Section], str]:
+    """Every sentence outside the reference list, classified; also the sections and default subtype."""
+    sections = split_sections(doc)
+    default = document_subtype(doc, sections)
+    out: list[Candidate] = []
+    for section in sections:
+        if section.is_references:
+            continue
+        carried: str | None = None  # the subtype the previous sentence named: "It" and "this form" refer back
+        texts = _merge_short_bullets(section.blocks)
+        if heading_asserts(section.title):
+            texts = [section.title.rstrip(".") + "."] + texts
+        for text in texts:
+            for sentence in (part for whole in sentences(text) for part in split_compound(whole)):
+                if not re.search(r"[A-Za-z]{2}", sentence):
+                    continue  # a stray fragment such as a lone "."
+                if section.is_service or is_service(sentence):
+                    status = "service"
+                elif is_checkable(sentence):
+                    status = "kept"
+                else:
+                    status = "not_checkable"
+                subtype = tag_subtype(sentence, carried or section.subtype, default)
+                named = named_subtype(sentence)
+                carried = named or (carried if subtype == carried else None)
+                out.append(Candidate(section.title, sentence, subtype, tag_domain(sentence), status))
+    return out, sections, default
+

@@ -1,0 +1,368 @@
+"""The audit's judge on small documents written for these tests.
+
+A hand-made evidence base (one DM trial, one null IBM trial, two safety rows, one
+incidence row, and a row published by the page under audit) keeps every expectation
+independent of data/: each test states what a reviewer would conclude from those rows.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from evidence import vocab
+from evidence.audit import BM25Index, Evidence, EvidenceRow, audit_document, run_audit_cli
+from evidence.audit.judge import FLAGS, own_hosts, relevant_rows
+from evidence.audit.match import Finding
+from evidence.audit.numbers import extract_quantities, normalise_numbers
+from evidence.audit.read import read_document
+from evidence.audit.tag import _SUBTYPE_PATTERNS, DOMAIN_PATTERNS, candidates, tag_domain
+from evidence.bib import Bibliography
+
+PAGE_URL = "https://pharmacy.example.com/ivig-for-myositis"
+
+
+def _row(id_: str, text: str, subtype: str, domain: str, **kw) -> EvidenceRow:
+    table = "adverse_events" if kw.get("kind") == "adverse_event" else "results"
+    return EvidenceRow(id_, table, text, subtype, domain, f"{id_} Table 1", **kw)
+
+
+ROWS = [
+    _row("trialx_r01", "total improvement score TIS responders dermatomyositis TRIALX", "dm", "composite",
+         percent=79.0, counts=(37, 47, 95), study="trialx", label="TRIALX", outcome="TIS >= 20", figure="ivig: 37/47, 79%",
+         kind="arm_outcome", design="rct_parallel", tier="primary", url="https://journal.example.org/trialx"),
+    _row("trialx_r02", "baseline women share dermatomyositis total improvement TRIALX", "dm", "composite",
+         percent=38.0, counts=(36, 95), study="trialx", label="TRIALX", outcome="women at baseline", figure="38%",
+         kind="baseline", design="rct_parallel", tier="primary", url="https://journal.example.org/trialx"),
+    _row("ibmtrial_r01", "muscle strength inclusion body myositis no significant difference IBMTRIAL", "ibm", "strength",
+         study="ibmtrial", label="IBMTRIAL", outcome="strength change vs placebo", figure="no significant difference",
+         kind="between_arm", design="rct_crossover", tier="primary", url="https://journal.example.org/ibm"),
+    _row("cohort_ae01", "headache after infusion cohort", "any_indication", "safety", percent=20.0, counts=(20, 100),
+         study="cohort", label="COHORT", outcome="Headache", figure="20/100 patients", kind="adverse_event",
+         tier="primary", url="https://journal.example.org/cohort"),
+    _row("cohort_ae02", "aseptic meningitis after infusion cohort", "any_indication", "safety", percent=0.6,
+         counts=(6, 1000), study="cohort", label="COHORT", outcome="Aseptic meningitis", figure="6/1000 patients",
+         kind="adverse_event", tier="primary", url="https://journal.example.org/cohort"),
+    _row("registry_r01", "dermatomyositis incidence per 100000 people per year registry", "dm", "epidemiology",
+         study="registry", label="REGISTRY", outcome="Incidence per 100,000 per year", figure="1 per 100,000",
+         kind="descriptive", tier="primary", url="https://journal.example.org/registry"),
+    _row("pagestudy_r01", "total improvement score responders dermatomyositis pharmacy survey", "dm", "composite",
+         percent=95.0, study="pagestudy", label="PAGE SURVEY", outcome="TIS responders", figure="95%",
+         kind="arm_outcome", tier="secondary", url="https://www.pharmacy.example.com/survey"),
+]
+FINDINGS = {
+    ("dm", "composite"): Finding("dm", "composite", "moderate", ("trialx",), "one RCT, TIS >= 20 79% vs 44%", False),
+    ("ibm", "strength"): Finding("ibm", "strength", "low", ("ibmtrial",), "no significant strength benefit", True),
+}
+DOCUMENTS = pd.DataFrame([{"doc_id": "pharmacy_page", "url": PAGE_URL, "seed_file": "page.txt"}])
+
+
+@pytest.fixture
+def evidence(tmp_path: Path) -> Evidence:
+    ev = Evidence(root=tmp_path, rows=list(ROWS), regimens=[], bib=Bibliography(tmp_path / "none.bib", {}), documents=DOCUMENTS)
+    ev.index = BM25Index(ev.rows)
+    ev.findings = dict(FINDINGS)
+    return ev
+
+
+def audit_text(tmp_path: Path, evidence: Evidence, text: str, name: str = "doc.txt"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return {s.sentence: s for s in audit_document(path, evidence=evidence).statements}
+
+
+def one(tmp_path: Path, evidence: Evidence, title: str, sentence: str):
+    statements = audit_text(tmp_path, evidence, f"{title}\n{sentence}\n")
+    return statements[sentence]
+
+
+# ---------------------------------------------------------------------------- flags
+
+
+def test_null_trial_against_blanket_efficacy(tmp_path, evidence):
+    s = one(tmp_path, evidence, "Inclusion body myositis", "IVIG improves muscle strength in inclusion body myositis.")
+    assert s.verdict == "contradicted"
+    assert "null_trial" in s.judgement.flags
+    assert "ibmtrial" in s.judgement.reason
+
+
+def test_negated_efficacy_is_not_a_null_trial_flag(tmp_path, evidence):
+    s = one(tmp_path, evidence, "Inclusion body myositis", "IVIG did not improve muscle strength in inclusion body myositis.")
+    assert "null_trial" not in s.judgement.flags and s.verdict != "contradicted"
+
+
+def test_subtype_generalised_to_all_myositis(tmp_path, evidence):
+    s = one(tmp_path, evidence, "IVIG and myositis", "IVIG improves the total improvement score of responders with myositis.")
+    assert s.subtype == "myositis"
+    assert "subtype_generalised" in s.judgement.flags
+    assert s.verdict == "partly_supported"
+    assert "Dermatomyositis" in s.judgement.reason
+
+
+def test_rare_is_tested_against_the_adverse_event_rate(tmp_path, evidence):
+    s = one(tmp_path, evidence, "Side effects of IVIG in myositis", "Headache after an IVIG infusion is rare.")
+    assert "absolute_word" in s.judgement.flags
+    assert "'rare' but" in s.judgement.reason and "20%" in s.judgement.reason
+    assert s.judgement.evidence[0].id == "cohort_ae01"
+
+
+def test_rare_is_not_flagged_when_the_numbers_bear_it_out(tmp_path, evidence):
+    s = one(tmp_path, evidence, "Side effects of IVIG in myositis", "Aseptic meningitis after an IVIG infusion is rare.")
+    assert "absolute_word" not in s.judgement.flags
+    assert s.judgement.evidence[0].id == "cohort_ae02"
+
+
+def test_proven_against_low_certainty(tmp_path, evidence):
+    s = one(tmp_path, evidence, "Inclusion body myositis", "IVIG is proven to build muscle strength in IBM.")
+    assert "absolute_word" in s.judgement.flags
+    assert s.verdict in ("contradicted", "not_supported")
+
+
+def test_incidence_given_as_prevalence(tmp_path, evidence):
+    s = one(tmp_path, evidence, "About dermatomyositis",
+            "Dermatomyositis affects about 1 in every 100000 people, according to the registry incidence.")
+    assert "incidence_vs_prevalence" in s.judgement.flags
+    assert "registry_r01" in s.row()["evidence"]
+
+
+def test_trial_total_used_for_an_arms_denominator(tmp_path, evidence):
+    s = one(tmp_path, evidence, "IVIG in dermatomyositis",
+            "In TRIALX, 37 of 95 adults with dermatomyositis reached the total improvement score response.")
+    assert "trial_total_for_arm" in s.judgement.flags
+    assert "the arm's denominator is 47" in s.judgement.reason
+
+
+def test_figure_with_no_source_in_the_base(tmp_path, evidence):
+    s = one(tmp_path, evidence, "IVIG in dermatomyositis", "IVIG halves lung scarring in 60% of adults with dermatomyositis.")
+    assert "figure_without_source" in s.judgement.flags
+    assert s.verdict == "not_supported"
+
+
+def test_every_flag_has_a_test_here():
+    source = Path(__file__).read_text(encoding="utf-8")
+    assert all(f'"{flag}" in s.judgement.flags' in source for flag in FLAGS)
+
+
+# --------------------------------------------------------------- verdicts and reasons
+
+
+def test_supported_statement_names_its_study_and_figures(tmp_path, evidence):
+    s = one(tmp_path, evidence, "IVIG in dermatomyositis",
+            "In TRIALX, IVIG gave a total improvement score response in 79% of adults with dermatomyositis.")
+    assert s.verdict == "supported"
+    assert s.number_check == "match"
+    assert "TRIALX" in s.judgement.reason and "37/47, 79%" in s.judgement.reason
+    assert s.row()["evidence"].split("; ")[0] == "trialx_r01"
+    assert "TIS >= 20 | ivig: 37/47, 79% [primary]" in s.row()["evidence_content"]
+
+
+def test_nothing_relevant_is_no_evidence_not_a_weak_match(tmp_path, evidence):
+    s = one(tmp_path, evidence, "IVIG in dermatomyositis", "IVIG bottles should be kept away from sunlight.")
+    assert s.row()["evidence"] == ""
+    assert s.verdict == "not_assessable" and "no evidence in the base" in s.judgement.reason
+
+
+# ---------------------------------------------------------------------- numbers
+
+
+def test_headline_figure_is_not_compared_with_a_baseline_row(tmp_path, evidence):
+    s = one(tmp_path, evidence, "IVIG in dermatomyositis",
+            "With IVIG, 79% of TRIALX adults with dermatomyositis were total improvement score responders.")
+    assert s.number_check == "match"
+    assert "trialx_r02" not in s.number_detail
+
+
+def test_confidence_levels_page_ranges_and_years_are_not_figures():
+    assert extract_quantities("The difference was 35 points (95% CI 17 to 53).") == []
+    assert extract_quantities("Neurology. 1997;48(3):712-716, published in 2019.") == []
+
+
+@pytest.mark.parametrize("words, digits", [
+    ("Forty-five of fifty adults", "45 of 50 adults"),
+    ("seventy two patients", "72 patients"),
+    ("one hundred and twenty patients", "120 patients"),
+    ("nine of ten adults", "9 of 10 adults"),
+])
+def test_number_words(words, digits):
+    assert normalise_numbers(words) == digits
+
+
+def test_number_words_are_checked_like_digits(tmp_path, evidence):
+    s = one(tmp_path, evidence, "IVIG in dermatomyositis",
+            "In TRIALX, thirty-seven of forty-seven adults with dermatomyositis were total improvement score responders.")
+    assert s.number_check == "match"
+
+
+# ---------------------------------------------------------------- context and circularity
+
+
+def test_subtype_carried_from_the_previous_sentence(tmp_path, evidence):
+    statements = audit_text(tmp_path, evidence, (
+        "Living with muscle disease\n"
+        "Inclusion body myositis usually progresses over years. It can make swallowing hard for many patients.\n"))
+    assert statements["It can make swallowing hard for many patients."].subtype == "ibm"
+
+
+def test_subtype_carried_from_the_heading(tmp_path, evidence):
+    statements = audit_text(tmp_path, evidence, (
+        "IVIG and myositis\nDermatomyositis\nMany adults notice stronger muscles after a few IVIG courses.\n"))
+    assert statements["Many adults notice stronger muscles after a few IVIG courses."].subtype == "dm"
+
+
+def test_rows_from_the_document_under_audit_are_never_its_evidence(evidence):
+    sentence = "Pharmacy survey responders with dermatomyositis reached the total improvement score."
+    hosts = own_hosts(evidence, "pharmacy_page")
+    assert hosts == frozenset({"pharmacy.example.com"})
+    offered = [r.id for r in relevant_rows(sentence, "dm", "composite", evidence, "pharmacy_page", hosts)]
+    assert "pagestudy_r01" not in offered and offered
+    elsewhere = [r.id for r in relevant_rows(sentence, "dm", "composite", evidence, "other_page", frozenset())]
+    assert elsewhere[0] == "pagestudy_r01"
+
+
+def test_registered_page_is_recognised_by_its_seed_file(tmp_path, evidence):
+    statements = audit_text(tmp_path, evidence, (
+        "IVIG in dermatomyositis\nPharmacy survey responders with dermatomyositis reached the total improvement score.\n"),
+        name="page.txt")
+    (s,) = statements.values()
+    assert s.statement_id.startswith("pharmacy_page_")
+    assert "pagestudy_r01" not in s.row()["evidence"]
+
+
+# -------------------------------------------------------------------- empty audits
+
+
+@pytest.mark.parametrize("text, why", [
+    ("La myosite est une maladie rare des muscles. Le traitement par immunoglobulines est donné à l'hôpital "
+     "chaque mois pendant plusieurs jours et les patients sont suivis par une équipe médicale.", "does not read as English"),
+    ("Knee replacement\nMost people walk within two days of knee surgery, and the wound heals in six weeks.",
+     "no statement about IVIG or myositis"),
+])
+def test_other_language_or_off_topic_page_gets_a_reason(tmp_path, evidence, monkeypatch, capsys, text, why):
+    import evidence.audit.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "load_evidence", lambda root=None: evidence)
+    source = tmp_path / "page.md"
+    source.write_text(text, encoding="utf-8")
+    assert run_audit_cli(source, tmp_path / "out") == 0
+    assert why in capsys.readouterr().err
+    with (tmp_path / "out" / "worksheet.csv").open(encoding="utf-8") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert why in row["verdict_reason"] and row["verdict"] == ""
+    assert why in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------- report and tables
+
+
+def test_report_opens_with_weakest_claims_badges_and_links(tmp_path, evidence):
+    from evidence.audit import render_report
+
+    path = tmp_path / "doc.txt"
+    path.write_text("IVIG in myositis\nIVIG improves muscle strength in inclusion body myositis.\n"
+                    "In TRIALX, IVIG gave a total improvement score response in 79% of adults with dermatomyositis.\n"
+                    "A <b>bold</b> claim: IVIG =cures= dermatomyositis.\n", encoding="utf-8")
+    report = render_report(audit_document(path, evidence=evidence))
+    weakest = report.index("Weakest claims")
+    assert weakest < report.index("Summary")
+    assert report.index("inclusion body myositis.", weakest) < report.index("79% of adults", weakest)
+    assert 'class="badge"' in report and 'class="flag">null_trial' in report
+    assert 'href="https://journal.example.org/trialx"' in report
+    assert "<b>bold</b>" not in report and "<script" not in report
+
+
+def test_domain_tagger_covers_every_outcome_domain():
+    tagged = {code for code, _ in DOMAIN_PATTERNS} | {"epidemiology"}
+    assert set(vocab.OUTCOME_DOMAIN.codes) <= tagged
+
+
+def test_subtype_tagger_covers_every_named_subtype():
+    named = {code for code, _ in _SUBTYPE_PATTERNS}
+    assert set(vocab.SUBTYPE.codes) - {"myositis", "any_indication"} == named
+
+
+def test_under_the_skin_is_a_route_not_the_skin_domain():
+    assert tag_domain("Some patients can receive immune globulin under the skin at home.") != "skin"
+
+
+@pytest.mark.parametrize("sentence, domain", [
+    ("IVIG did not change survival or mortality in the cohort.", "survival"),
+    ("IVIG is used as a second-line option when steroids fail.", "treatment_position"),
+    ("Dermatomyositis affects the muscles and the skin.", "epidemiology"),
+])
+def test_domain_examples(sentence, domain):
+    assert tag_domain(sentence) == domain
+
+
+def test_no_publisher_is_named_in_the_rules():
+    source = "".join(p.read_text(encoding="utf-8") for p in Path(read_document.__code__.co_filename).parent.glob("*.py"))
+    for name in ("california specialty", "acelpa", "csprx", r"\bCSP\b"):
+        assert name not in source.lower().replace("\\\\", "\\")
+    _ = candidates
+
+
+def test_figure_from_a_study_outside_the_base_is_not_assessable_not_a_mismatch(tmp_path, evidence):
+    s = one(tmp_path, evidence, "IVIG in dermatomyositis",
+            "In one small retrospective review, 41% of adults with dermatomyositis reached a total improvement score response.")
+    assert s.verdict == "not_assessable"
+    assert "figure_without_source" in s.judgement.flags
+    assert "study the base does not hold" in s.judgement.reason
+
+
+def test_an_outcome_the_base_lacks_is_not_backed_by_another_outcome(tmp_path, evidence):
+    s = one(tmp_path, evidence, "IVIG in dermatomyositis",
+            "In dermatomyositis, IVIG improves lung function measured by the total improvement score team.")
+    assert s.outcome_domain == "lung"
+    assert s.row()["evidence"] == ""
+
+
+def test_compound_sentence_is_split_when_each_part_is_a_statement():
+    from evidence.audit.tag import split_compound
+
+    parts = split_compound("IVIG improves strength in dermatomyositis, but it does not help inclusion body myositis patients.")
+    assert parts == ["IVIG improves strength in dermatomyositis.", "It does not help inclusion body myositis patients."]
+    assert split_compound("IVIG is safe but costly for many.") == ["IVIG is safe but costly for many."]
+
+
+def test_a_heading_that_asserts_is_a_statement(tmp_path, evidence):
+    statements = audit_text(tmp_path, evidence, (
+        "IVIG and myositis\n## IVIG improves muscle strength in inclusion body myositis\nAsk your doctor about the next visit.\n"),
+        name="doc.md")
+    s = statements["IVIG improves muscle strength in inclusion body myositis."]
+    assert s.verdict == "contradicted" and "null_trial" in s.judgement.flags
+
+
+def test_a_registered_claim_of_another_document_lends_its_verdict_but_never_its_own(tmp_path):
+    claim = EvidenceRow("other_c01", "claims", "headache common IVIG infusion", "myositis", "safety", "other_page",
+                        cites=("cohort_ae01",), study="other_page", outcome="Headache is common after IVIG infusions.",
+                        kind="claim", figure="supported", label="Headache in 20/100 patients of a cohort.")
+    ev = Evidence(root=tmp_path, rows=list(ROWS) + [claim], regimens=[], bib=Bibliography(tmp_path / "none.bib", {}),
+                  documents=DOCUMENTS)
+    ev.index = BM25Index(ev.rows)
+    statements = audit_text(tmp_path, ev, "IVIG and myositis\nHeadache is common after IVIG infusions for myositis.\n")
+    (s,) = statements.values()
+    assert s.verdict == "supported" and "other_c01" in s.judgement.reason
+    assert s.judgement.evidence[0].id == "cohort_ae01"
+    own = audit_text(tmp_path, ev, "IVIG and myositis\nHeadache is common after IVIG infusions for myositis.\n",
+                     name="other_page.txt")
+    assert all("other_c01" not in x.judgement.reason for x in own.values())
+
+
+def test_a_count_is_a_mismatch_only_against_the_study_it_names(tmp_path, evidence):
+    unnamed = one(tmp_path, evidence, "IVIG in dermatomyositis",
+                  "Overall, 57 patients with dermatomyositis reached a total improvement score response.")
+    assert unnamed.number_check == "nothing to compare" and unnamed.verdict != "contradicted"
+    assert "figure_without_source" in unnamed.judgement.flags
+    named = one(tmp_path, evidence, "IVIG in dermatomyositis",
+                "In TRIALX, 57 patients with dermatomyositis reached a total improvement score response.")
+    assert named.number_check == "mismatch" and named.verdict == "contradicted"
+
+
+def test_an_unnamed_trial_whose_figure_matches_the_base_is_not_set_aside(tmp_path, evidence):
+    s = one(tmp_path, evidence, "IVIG in dermatomyositis",
+            "In a placebo-controlled trial, 79% of adults with dermatomyositis were total improvement score responders.")
+    assert s.number_check in ("match", "partial")  # TRIALX gives 79%; another study of the outcome gives 95%
+    assert s.verdict != "not_assessable" and "figure_without_source" not in s.judgement.flags
+    assert s.judgement.evidence[0].id == "trialx_r01"
