@@ -7,7 +7,6 @@ Colours come from `vocab` (Okabe-Ito, colour-blind-safe); sizes are set for slid
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 
 import altair as alt
@@ -54,9 +53,18 @@ class Figure:
 
         return vlc.vegalite_to_svg(self.chart.to_dict())
 
+    def png(self, scale: float = 1.0) -> bytes:
+        import vl_convert as vlc
+
+        return vlc.vegalite_to_png(self.chart.to_dict(), scale=scale)
+
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
-        body = f'<figure class="evidence-figure">{self.svg()}<figcaption>{html.escape(self.caption)}</figcaption></figure>'
-        return {"text/html": body, "text/plain": f"Figure '{self.slug}' ({self.rows} data rows). {self.caption}"}
+        """SVG and PNG image data (no HTML): JupyterLab, VS Code and GitHub render them without trusting the
+        notebook, and both are byte-for-byte stable for nbval. The caption is a separate output (Session.show)."""
+        import base64
+
+        return {"image/svg+xml": self.svg(), "image/png": base64.b64encode(self.png()).decode("ascii"),
+                "text/plain": f"Figure '{self.slug}' ({self.rows} data rows). {self.caption}"}
 
 
 def _sources_caption(base: EvidenceBase, keys: list[str], lead: str) -> str:
