@@ -30,7 +30,7 @@ from .exports import atomic_write
 
 NOTEBOOK_DIR = "notebooks"
 BUILD_DIR = "build"
-TEMPLATES = {"by_subtype": "subtype", "claims_audit": "doc_id"}
+TEMPLATES = {"by_subtype": "subtype", "claims_audit": "doc_id", "by_outcome": "domain"}
 KERNEL = "python3"
 
 
@@ -44,7 +44,9 @@ class Job:
 def parameter_values(base: EvidenceBase) -> dict[str, list[str]]:
     """Values each template parameter may take, from the data."""
     subtypes = sorted(set(base.tables["studies"]["subtype"]) - {"myositis", "any_indication"})
-    return {"subtype": subtypes, "doc_id": sorted(base.tables["documents"]["doc_id"])}
+    from .summaries import domains_with_data
+
+    return {"subtype": subtypes, "doc_id": sorted(base.tables["documents"]["doc_id"]), "domain": domains_with_data(base)}
 
 
 def check_parameter(base: EvidenceBase, name: str, value: str) -> None:

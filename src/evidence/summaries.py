@@ -299,3 +299,31 @@ def provenance(base: EvidenceBase, subtype: str | None = None, domain: str | Non
     secondary = int((frame["source_tier"] == "secondary").sum())
     text = caption or f"{len(frame)} figures; {secondary} of them read on a secondary page."
     return Provenance(frame.reset_index(drop=True), text)
+
+
+@dataclasses.dataclass
+class NoData:
+    """An explicit panel where a chart would stand but the data hold nothing to plot."""
+
+    title: str
+    text: str
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        from .notebook import md_escape
+
+        return {"text/html": f"<div class='nodata'><strong>{html.escape(self.title)}</strong><p>{html.escape(self.text)}</p></div>",
+                "text/markdown": f"```{{admonition}} {md_escape(self.title)}\n:class: nodata\n\n{md_escape(self.text)}\n```\n",
+                "text/plain": f"{self.title}. {self.text}"}
+
+
+def no_comparison(base: EvidenceBase, domain: str) -> NoData:
+    """Why there is no forest plot for an outcome: what the data hold instead."""
+    res = base.tables["results"].merge(_primary_studies(base)[["study_id", "subtype"]], on="study_id")
+    res = res[(res["outcome_domain"] == domain) & ~res["subtype"].isin(NON_EVIDENCE_SUBTYPES)]
+    kinds = res["result_kind"].value_counts()
+    held = ", ".join(f"{n} {vocab.RESULT_KIND.label(k).lower()}" for k, n in kinds.items() if k in vocab.RESULT_KIND)
+    name = _lower_first(vocab.OUTCOME_DOMAIN.label(domain))
+    text = (f"No study in the evidence base gives counts of {name} for an IVIG arm and a control arm, so no risk ratio can be drawn. "
+            + (f"What the data hold instead: {held}; see the certainty table above and the figures listed below." if held
+               else "No primary study reports this outcome."))
+    return NoData("No comparison to plot", text)
