@@ -100,7 +100,31 @@ def _section_pages(names: list[str], base: EvidenceBase) -> list[tuple[str, list
         pages.sort(key=lambda n: (subtype_order.get(n, outcome_order.get(n, 0)), words.index(n) if n in words else 0, n))
         if pages:
             out.append((caption, pages))
+    placed = {n for _, pages in out for n in pages}
+    rest = [n for n in names if n not in placed]
+    if rest:
+        out.append(("More", rest))
     return out
+
+
+def committed_pages(root: Path) -> dict[str, Path]:
+    """Page name -> committed notebook, a template under its default value (the outputs it holds)."""
+    import ast
+
+    import nbformat
+
+    from .build import NOTEBOOK_DIR
+
+    pages = {}
+    for path in sorted((root / NOTEBOOK_DIR).glob("*.ipynb")):
+        name = path.stem
+        for cell in nbformat.read(path, as_version=4).cells:
+            if "parameters" in cell.metadata.get("tags", []):
+                values = [n.value.value for n in ast.parse(cell.source).body if isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant)]
+                name = f"{path.stem}-{values[0]}" if values else name
+                break
+        pages[name] = path
+    return pages
 
 
 def _bottom_line_html(base: EvidenceBase, names: set[str]) -> str:
