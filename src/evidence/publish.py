@@ -68,9 +68,21 @@ def _prepare_notebook(src: Path, dest: Path, title: str) -> None:
                     titled = True
                     break
             cell.source = "\n".join(lines)
+        for output in cell.get("outputs", []):
+            text = output.get("data", {}).get("text/markdown")
+            if isinstance(text, str):
+                output["data"]["text/markdown"] = _local_citations(text, dest.stem)
     if not titled:
         nb.cells.insert(0, nbformat.v4.new_markdown_cell("# " + _md_text(title)))
     nbformat.write(nb, dest)
+
+
+def _local_citations(markdown: str, page: str) -> str:
+    """Give a page's citations and bibliography their own key prefix, so that each page numbers its own
+    references from 1 and a work cited on two pages is listed on both (sphinxcontrib-bibtex keyprefix)."""
+    prefix = re.sub(r"[^A-Za-z0-9]", "", page) + "-"
+    markdown = re.sub(r"\{cite:p\}`([^`]+)`", lambda m: "{cite:p}`" + ",".join(prefix + k for k in m.group(1).split(",")) + "`", markdown)
+    return markdown.replace("```{bibliography}\n", f"```{{bibliography}}\n:keyprefix: {prefix}\n", 1) if "```{bibliography}" in markdown else markdown
 
 
 def _md_text(text: str) -> str:

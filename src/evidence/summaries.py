@@ -262,7 +262,10 @@ class Provenance:
         note = (f"<p class='caption'>{html.escape(self.caption)} {SECONDARY_MARK} read on a secondary page; "
                 f"{MIRROR_MARK} read on a mirror of the primary record.</p>")
         table = f"<table class='evidence-table provenance'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-        return {"text/html": f"<div class='evidence-table-wrap'>{table}{note}</div>",
+        secondary = int((self.frame["source_tier"] == "secondary").sum())
+        summary = f"{len(self.frame)} figures, {secondary} of them from secondary pages: show where each was read"
+        return {"text/html": f"<details class='provenance'><summary>{html.escape(summary)}</summary>"
+                             f"<div class='evidence-table-wrap'>{table}{note}</div></details>",
                 "text/plain": f"Provenance of {len(self.frame)} figures. {self.caption}"}
 
 
