@@ -190,12 +190,26 @@ def landing_page(base: EvidenceBase, sections: list[tuple[str, list[str]]], titl
     return "\n".join(parts)
 
 
+READER_FIELDS_DROPPED = ("note", "verified", "unverified", "urldate")
+
+
 def _site_bib(root: Path, dest: Path) -> None:
-    """references.bib for pybtex: PubMed ids in the field its styles link, web pages as @misc."""
-    text = (root / BIB_FILE).read_text(encoding="utf-8")
-    text = re.sub(r"(?im)^(\s*)pmid(\s*=)", r"\1pubmed\2", text)
-    text = re.sub(r"(?im)^@online\s*\{", "@misc{", text)
-    dest.write_text(text, encoding="utf-8")
+    """references.bib for pybtex: PubMed ids in the field its styles link, web pages as @misc, and
+    without the curation fields (notes on where a field was seen), which are for maintainers, not readers."""
+    import bibtexparser
+
+    library = bibtexparser.parse_string((root / BIB_FILE).read_text(encoding="utf-8"))
+    for entry in library.entries:
+        for key in list(entry.fields_dict):
+            if key.lower() in READER_FIELDS_DROPPED:
+                entry.pop(key)
+            elif key.lower() == "pmid":
+                value = entry.fields_dict[key].value
+                entry.pop(key)
+                entry.set_field(bibtexparser.model.Field("pubmed", value))
+        if entry.entry_type.lower() == "online":
+            entry.entry_type = "misc"
+    dest.write_text(bibtexparser.write_string(library), encoding="utf-8")
 
 
 def _exports_index(exports: Path) -> str:

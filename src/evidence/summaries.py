@@ -324,9 +324,9 @@ def no_comparison(base: EvidenceBase, domain: str) -> NoData:
     res = base.tables["results"].merge(_primary_studies(base)[["study_id", "subtype"]], on="study_id")
     res = res[(res["outcome_domain"] == domain) & ~res["subtype"].isin(NON_EVIDENCE_SUBTYPES)]
     kinds = res["result_kind"].value_counts()
-    held = ", ".join(f"{n} {vocab.RESULT_KIND.label(k).lower()}" for k, n in kinds.items() if k in vocab.RESULT_KIND)
-    name = _lower_first(vocab.OUTCOME_DOMAIN.label(domain))
-    text = (f"No study in the evidence base gives counts of {name} for an IVIG arm and a control arm, so no risk ratio can be drawn. "
+    held = "; ".join(f"{_lower_first(vocab.RESULT_KIND.label(k))} ({n} figure{'s' if n != 1 else ''})"
+                     for k, n in kinds.items() if k in vocab.RESULT_KIND)
+    text = ("No study in the evidence base gives counts for this outcome in an IVIG arm and a control arm, so no risk ratio can be drawn. "
             + (f"What the data hold instead: {held}; see the certainty table above and the figures listed below." if held
                else "No primary study reports this outcome."))
     return NoData("No comparison to plot", text)

@@ -44,5 +44,6 @@ html_theme_options = {
     "use_sidenotes": False,
     "search_bar_text": "Search the evidence",
     "navigation_with_keys": False,
+    "secondary_sidebar_items": [],
 }
 html_context = {"default_mode": "light"}
