@@ -27,7 +27,10 @@ def site(tmp_path_factory) -> Path:
     shutil.copytree(ROOT / "data", root / "data")
     shutil.copy(ROOT / "references.bib", root / "references.bib")
     build.write_exports(root, base)
-    return publish.publish(root, publish.committed_pages(ROOT), base, root / "build" / "site")
+    # EVIDENCE_SITE_FROM=build/executed checks freshly executed notebooks instead of the committed ones.
+    chosen = os.environ.get("EVIDENCE_SITE_FROM")
+    pages = ({p.stem: p for p in sorted((ROOT / chosen).glob("*.ipynb"))} if chosen else publish.committed_pages(ROOT))
+    return publish.publish(root, pages, base, root / "build" / "site")
 
 
 @pytest.mark.skipif(BROWSER is None, reason="Chromium is not installed (Debian: apt-get install chromium); CI installs it")

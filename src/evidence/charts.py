@@ -67,6 +67,16 @@ class Figure:
                 "text/plain": f"Figure '{self.slug}' ({self.rows} data rows). {self.caption}"}
 
 
+TIER_MARKS = {"secondary": "†", "mirror": "‡"}
+
+
+def _tier_note(tiers: pd.Series) -> str:
+    """' † read on a secondary page.' when any figure of a chart was (its printed count carries the mark)."""
+    marks = [f"{m} read on a {t} page" if t == "secondary" else f"{m} read on a mirror of the primary record"
+             for t, m in TIER_MARKS.items() if (tiers == t).any()]
+    return (" " + "; ".join(marks) + ".") if marks else ""
+
+
 def _sources_caption(base: EvidenceBase, keys: list[str], lead: str) -> str:
     seen = [k for k in dict.fromkeys(keys) if k in base.bib]
     names = "; ".join(base.bib.short(k) for k in seen)
@@ -267,7 +277,11 @@ def response_rates(base: EvidenceBase, subtype: str | None = None) -> Figure:
         "arm": res["intervention"].map(lambda c: kinds.get(c, "Other group")),
         "arm_label": res["label"],
         "percent": (100 * res["events"] / res["total"]).round(1).astype(float),
-        "counts": res["events"].astype(int).astype(str) + "/" + res["total"].astype(int).astype(str),
+        "counts": res["events"].astype(int).astype(str) + "/" + res["total"].astype(int).astype(str)
+        + res["source_tier"].map(lambda t: " " + TIER_MARKS.get(t, "") if t in TIER_MARKS else ""),
+        "where": res["locator"].fillna(""),
+        "tier": res["source_tier"].map(lambda t: vocab.SOURCE_TIER.label(t) if t in vocab.SOURCE_TIER else ""),
+        "page": res["source_url"].fillna(""),
     })
     frame["row"] = frame["study"] + ": " + frame["outcome"]
     chart = _grouped_bars(
@@ -278,10 +292,13 @@ def response_rates(base: EvidenceBase, subtype: str | None = None) -> Figure:
         alt.Color("arm:N", title="Arm", scale=alt.Scale(domain=["IVIG", "Comparator", "Other group"],
                                                         range=[vocab.OKABE_ITO["blue"], vocab.OKABE_ITO["orange"], vocab.OKABE_ITO["grey"]])),
         [alt.Tooltip("row:N", title="Study and outcome"), alt.Tooltip("arm_label:N", title="Arm"),
-         alt.Tooltip("counts:N", title="Responders"), alt.Tooltip("percent:Q", title="%")],
+         alt.Tooltip("counts:N", title="Responders"), alt.Tooltip("percent:Q", title="%"),
+         alt.Tooltip("where:N", title="Where in the source"), alt.Tooltip("tier:N", title="Source tier"),
+         alt.Tooltip("page:N", title="Read on")],
         WIDTH - 120, 520, 18, "Bar chart of responder percentages by arm", ["IVIG", "Comparator", "Other group"],
     )
-    caption = _sources_caption(base, res["bib_key"].tolist(), "Definitions of response differ between studies; compare arms within a study, not across studies.")
+    caption = _sources_caption(base, res["bib_key"].tolist(), "Definitions of response differ between studies; compare arms within a study, not across studies."
+                               + _tier_note(res["source_tier"]))
     return Figure(f"response-rates-{subtype or 'all'}", chart, caption, res["bib_key"].tolist(), len(frame))
 
 
@@ -308,7 +325,11 @@ def adverse_events(base: EvidenceBase, study_id: str = "proderm", comparative: b
         "percent": (100 * aes["patients"] / aes["n_at_risk"]).round(1).astype(float),
         "counts": aes["patients"].astype(int).astype(str) + "/" + aes["n_at_risk"].astype(int).astype(str),
         "serious": aes["serious"].map({True: "serious", False: "not serious"}).fillna("not stated"),
+        "where": aes["locator"].fillna(""),
+        "tier": aes["source_tier"].map(lambda t: vocab.SOURCE_TIER.label(t) if t in vocab.SOURCE_TIER else ""),
+        "page": aes["source_url"].fillna(""),
     })
+    frame["counts"] = frame["counts"] + aes["source_tier"].map(lambda t: " " + TIER_MARKS[t] if t in TIER_MARKS else "").values
     periods = frame["period"].nunique()
     frame["row"] = frame["event"] if periods <= 1 else frame["event"] + " (" + frame["period"].str.slice(0, 24) + ")"
     arm_domain = sorted(frame["arm"].unique(), key=lambda a: (not a.startswith("IVIG"), a))
@@ -322,7 +343,9 @@ def adverse_events(base: EvidenceBase, study_id: str = "proderm", comparative: b
         alt.Color("arm:N", title="Arm", scale=alt.Scale(domain=arm_domain, range=(palette * 3)[: len(arm_domain)]),
                   legend=alt.Legend(labelLimit=520)),
         [alt.Tooltip("row:N", title="Event"), alt.Tooltip("arm:N", title="Arm"), alt.Tooltip("period:N", title="Period"),
-         alt.Tooltip("counts:N", title="Patients"), alt.Tooltip("serious:N", title="Seriousness")],
+         alt.Tooltip("counts:N", title="Patients"), alt.Tooltip("serious:N", title="Seriousness"),
+         alt.Tooltip("where:N", title="Where in the source"), alt.Tooltip("tier:N", title="Source tier"),
+         alt.Tooltip("page:N", title="Read on")],
         WIDTH - 160, 480, 16, "Bar chart of adverse events by arm", arm_domain,
     )
     reports = base.tables["reports"]
@@ -330,7 +353,7 @@ def adverse_events(base: EvidenceBase, study_id: str = "proderm", comparative: b
     lead = ("Randomised comparison: events reported for each arm in the same period." if comparative
             else "Events reported for one group only (pooled or open-label exposure): no comparator, so no contrast can be read.")
     slug = f"adverse-events-{study_id}" + ("" if comparative else "-single-arm")
-    return Figure(slug, chart, _sources_caption(base, keys, lead), keys, len(frame))
+    return Figure(slug, chart, _sources_caption(base, keys, lead + _tier_note(aes["source_tier"])), keys, len(frame))
 
 
 def dosing_schedule(base: EvidenceBase, weeks: int = 12) -> Figure:

@@ -69,12 +69,33 @@ def _prepare_notebook(src: Path, dest: Path, title: str) -> None:
                     break
             cell.source = "\n".join(lines)
         for output in cell.get("outputs", []):
+            svg = output.get("data", {}).get("image/svg+xml")
+            if isinstance(svg, str) and "text/html" not in output["data"]:
+                output["data"]["text/html"] = f"<figure class='evidence-chart'>{svg_with_tooltips(svg)}</figure>"
             text = output.get("data", {}).get("text/markdown")
             if isinstance(text, str):
                 output["data"]["text/markdown"] = _local_citations(text, dest.stem)
     if not titled:
         nb.cells.insert(0, nbformat.v4.new_markdown_cell("# " + _md_text(title)))
     nbformat.write(nb, dest)
+
+
+_MARK = re.compile(r"<(path|rect|circle|line|ellipse|polygon|text)\b([^<>]*)/>")
+_LABEL = re.compile(r'\baria-label="([^"]*)"')
+
+
+def svg_with_tooltips(svg: str) -> str:
+    """Inline chart SVG whose marks show, on hover, what the chart's tooltip holds (figure, locator, tier,
+    page): Vega writes each mark's tooltip fields into aria-label; a <title> child makes browsers show it.
+    The label is already XML-escaped by Vega's renderer and is reused unchanged as text."""
+
+    def titled(m: re.Match) -> str:
+        label = _LABEL.search(m.group(2))
+        if not label or 'role="graphics-symbol"' not in m.group(2):
+            return m.group(0)
+        return f"<{m.group(1)}{m.group(2)}><title>{label.group(1)}</title></{m.group(1)}>"
+
+    return _MARK.sub(titled, re.sub(r"<\?xml[^>]*>", "", svg))
 
 
 def _local_citations(markdown: str, page: str) -> str:

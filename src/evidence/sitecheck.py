@@ -25,12 +25,14 @@ WIDTH = 1366
 
 PAGE_FACTS = """(() => {
   const imgs = [...document.querySelectorAll('article img, main img')].map(i => ({src: i.getAttribute('src'), w: i.naturalWidth, h: i.naturalHeight, ok: i.complete}));
+  const charts = [...document.querySelectorAll('figure.evidence-chart svg')].map(s => ({w: s.getBoundingClientRect().width,
+    marks: s.querySelectorAll('[role=graphics-symbol]').length, label: (s.getAttribute('aria-label') || '').slice(0, 80)}));
   const links = [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'));
   const ids = [...document.querySelectorAll('[id]')].map(e => e.id);
   const sidebar = document.querySelectorAll('.bd-sidebar-primary nav a, nav.bd-docs-nav a').length;
   const prevnext = document.querySelectorAll('.prev-next-area a, a.left-prev, a.right-next').length;
   const search = !!document.querySelector('form.bd-search, .search-button, input[name=q]');
-  return {imgs, links, ids, sidebar, prevnext, search, title: document.title, height: document.documentElement.scrollHeight};
+  return {imgs, charts, links, ids, sidebar, prevnext, search, title: document.title, height: document.documentElement.scrollHeight};
 })()"""
 
 
@@ -163,6 +165,9 @@ def check_site(site: Path, shots: Path | None = None, pages: list[Path] | None =
                 for img in facts["imgs"]:
                     if not img["ok"] or img["w"] < 20 or img["h"] < 20:
                         report.problems.append(f"image or chart did not render: {img['src']}")
+                for chart in facts["charts"]:
+                    if chart["w"] < 50 or chart["marks"] < 2:
+                        report.problems.append(f"empty chart: {chart['label'] or 'unlabelled'} ({chart['marks']} marks)")
                 if page.name not in ("search.html",) and facts["sidebar"] < 3:
                     report.problems.append(f"no navigation sidebar ({facts['sidebar']} links)")
                 if page.name not in ("search.html",) and facts["prevnext"] < 1:
