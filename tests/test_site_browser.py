@@ -71,5 +71,6 @@ def test_pages_hide_template_mechanics_and_cite_by_number(site):
         assert "papermill" not in text and "injected-parameters" not in text, page.name
         assert "subtype = " not in text and "doc_id = " not in text, page.name
     # in-text numbered citation linked to this page's bibliography; the ProDERM DOI (NEJM) as a link
-    assert re.search(r'<a class="reference internal" href="#id\d+"[^>]*>\[?<span>\d+', dm) or re.search(r'href="#id\d+"[^>]*>\d+</a>', dm)
+    cite = re.search(r'<span class="bibtex-citation"[^>]*>\[<a class="reference internal" href="#(id\d+)"[^>]*>1</a>', dm)
+    assert cite and re.search(rf'id="{cite.group(1)}" role="doc-biblioentry"', dm)
     assert 'href="https://doi.org/10.1056/NEJMoa2117912"' in dm
