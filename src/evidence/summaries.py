@@ -330,3 +330,24 @@ def no_comparison(base: EvidenceBase, domain: str) -> NoData:
             + (f"What the data hold instead: {held}; see the certainty table above and the figures listed below." if held
                else "No primary study reports this outcome."))
     return NoData("No comparison to plot", text)
+
+
+def timeline_summary(base: EvidenceBase) -> str:
+    """When the randomised trials appeared, from the years of their primary reports."""
+    studies = _primary_studies(base)
+    studies = studies[~studies["subtype"].isin(NON_EVIDENCE_SUBTYPES)]
+    reports = base.tables["reports"]
+    primary = reports[reports["role"] == "primary"].drop_duplicates("study_id").set_index("study_id")["bib_key"]
+    trials = []
+    for _, s in studies[studies["design"].isin(vocab.CONTROLLED_DESIGNS)].iterrows():
+        key = primary.get(s["study_id"])
+        year = base.bib[key].get("year") if key in base.bib else ""
+        if year.isdigit():
+            trials.append((int(year), study_label(base, s["study_id"]), _n(s["n_enrolled"])))
+    trials.sort()
+    if not trials:
+        return "No randomised trial is in the evidence base."
+    listed = "; ".join(f"{label if str(year) in label else f'{label} {year}'} ({n} participants)" for year, label, n in trials)
+    others = len(studies) - len(trials)
+    return (f"{len(trials)} randomised trials, by year of their main report: {listed}. "
+            f"The other {others} primary studies of a myositis subtype are uncontrolled or observational.")
