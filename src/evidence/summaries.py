@@ -37,7 +37,7 @@ def subtype_title(code: str) -> str:
 
 
 def outcome_title(code: str) -> str:
-    return f"{vocab.OUTCOME_DOMAIN.label(code)}: IVIG across the myositis subtypes"
+    return f"{vocab.OUTCOME_DOMAIN.label(code)} across subtypes"
 
 
 def subtype_page(code: str) -> str:
