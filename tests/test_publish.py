@@ -29,7 +29,7 @@ def test_text_from_data_never_becomes_markup_or_a_role():
 def test_page_titles_name_the_subtype_outcome_or_document():
     base = load()
     assert publish.page_title("03_by_subtype-ibm", base, "x") == "IVIG in inclusion body myositis"
-    assert publish.page_title("08_by_outcome-swallowing", base, "x").== "Swallowing across subtypes"
+    assert publish.page_title("08_by_outcome-swallowing", base, "x") == "Swallowing across subtypes"
     assert publish.page_title("06_claims_audit-csp_myositis", base, "x").startswith("Claims audit: ")
     assert publish.page_title("01_overview", base, "Overview") == "Overview"
 
