@@ -202,7 +202,7 @@ def landing_page(base: EvidenceBase, sections: list[tuple[str, list[str]]], titl
                   "observational data only. The interactive version (tooltips) is in the downloads.", "```", ""]
     parts += ["## Where to go next", ""]
     for caption, pages in sections:
-        links = ", ".join("{doc}`" + _md_text(titles[p]).replace("`", "") + " <" + p + ">`" for p in pages)
+        links = ", ".join("{doc}`" + re.sub(r"[`<>]", "", titles[p]) + " <" + p + ">`" for p in pages)
         parts.append(f"- **{caption}**: {links}")
     parts += ["", "```{raw} html", "<p><strong>Downloads</strong>: charts as PNG, SVG and offline interactive HTML; tables as CSV and XLSX; "
               "audits as XLSX and DOCX, in <a href='exports/index.html'>the exports folder</a>.</p>", "```", ""]

@@ -94,12 +94,21 @@ def answer_line(base: EvidenceBase, subtype: str, domain: str, table: pd.DataFra
                     f"with {comparator}, RR {_fmt(r['rr'])} ({_fmt(r['rr_low'])} to {_fmt(r['rr_high'])}){more}")
     res = base.tables["results"].merge(base.tables["studies"][["study_id", "subtype"]], on="study_id")
     res = res[(res["subtype"] == subtype) & (res["outcome_domain"] == domain)]
-    between = res[(res["result_kind"] == "between_arm") & res["effect"].notna()]
+    between = res[(res["result_kind"] == "between_arm") & (res["effect"].notna() | res["p_value"].notna() | res["p_text"].notna())]
     if len(between):
-        b = between.iloc[0]
-        ci = f" ({b['ci_low']:g} to {b['ci_high']:g})" if pd.notna(b["ci_low"]) and pd.notna(b["ci_high"]) else ""
-        p = f", p {b['p_text']}" if isinstance(b["p_text"], str) and b["p_text"] else ""
-        return f"{b['outcome']}: {b['effect_type'] or 'difference'} {b['effect']:g}{ci}{p}, {study_label(base, b['study_id'])}"
+        sizes = base.tables["studies"].set_index("study_id")["n_enrolled"]
+        b = between.assign(_n=between["study_id"].map(sizes).fillna(0)).sort_values("_n", ascending=False, kind="stable").iloc[0]
+        parts = []
+        if pd.notna(b["effect"]):
+            ci = f" ({b['ci_low']:g} to {b['ci_high']:g})" if pd.notna(b["ci_low"]) and pd.notna(b["ci_high"]) else ""
+            kind = str(b["effect_type"]).replace("_", " ") if isinstance(b["effect_type"], str) and b["effect_type"] != "other" else "difference"
+            parts.append(f"{kind} {b['effect']:g}{ci}")
+        if isinstance(b["p_text"], str) and b["p_text"]:
+            p_text = {"NS": "not significant", "significant": "reported as significant"}.get(b["p_text"], f"p {b['p_text']}")
+            parts.append(p_text)
+        elif pd.notna(b["p_value"]):
+            parts.append(f"p = {b['p_value']:g}")
+        return f"{b['outcome']}: {', '.join(parts)} ({study_label(base, b['study_id'])}; between-arm test, no counts)"
     if res.empty:
         return f"No {vocab.SUBTYPE.label(subtype).lower()} study reports it; rated from studies of other groups"
     studies = res["study_id"].nunique()
