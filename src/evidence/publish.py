@@ -230,6 +230,17 @@ def _site_bib(root: Path, dest: Path) -> None:
                 entry.set_field(bibtexparser.model.Field("pubmed", value))
         if entry.entry_type.lower() == "online":
             entry.entry_type = "misc"
+        if "author" not in {k.lower() for k in entry.fields_dict} and entry.entry_type.lower() == "article":
+            # pybtex prints an article without authors as an error; as @misc it leads with the title
+            fields = {k.lower(): v.value for k, v in entry.fields_dict.items()}
+            where = fields.get("journal", "")
+            if fields.get("volume"):
+                where += f" {fields['volume']}" + (f"({fields['number']})" if fields.get("number") else "")
+            if fields.get("pages"):
+                where += f":{fields['pages']}"
+            entry.entry_type = "misc"
+            if where.strip():
+                entry.set_field(bibtexparser.model.Field("howpublished", where.strip()))
     dest.write_text(bibtexparser.write_string(library), encoding="utf-8")
 
 

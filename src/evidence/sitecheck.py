@@ -26,7 +26,7 @@ WIDTH = 1366
 PAGE_FACTS = """(() => {
   const imgs = [...document.querySelectorAll('article img, main img')].map(i => ({src: i.getAttribute('src'), w: i.naturalWidth, h: i.naturalHeight, ok: i.complete}));
   const charts = [...document.querySelectorAll('figure.evidence-chart svg')].map(s => ({w: s.getBoundingClientRect().width,
-    marks: s.querySelectorAll('[role=graphics-symbol]').length, label: (s.getAttribute('aria-label') || '').slice(0, 80)}));
+    marks: [...s.querySelectorAll('[role=graphics-symbol]')].filter(m => !['axis', 'legend', 'title', 'subtitle'].includes(m.getAttribute('aria-roledescription'))).length, label: (s.getAttribute('aria-label') || '').slice(0, 80)}));
   const links = [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'));
   const ids = [...document.querySelectorAll('[id]')].map(e => e.id);
   const sidebar = document.querySelectorAll('.bd-sidebar-primary nav a, nav.bd-docs-nav a').length;

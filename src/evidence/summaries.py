@@ -188,9 +188,19 @@ def restrict(base: EvidenceBase, domain: str) -> EvidenceBase:
     return dataclasses.replace(base, tables=tables)
 
 
-def has_contrasts(base: EvidenceBase, domain: str) -> bool:
+def has_contrasts(base: EvidenceBase, domain: str | None = None, subtype: str | None = None, harm: bool | None = None) -> bool:
+    """Whether any IVIG-versus-control count pair exists for an outcome domain and/or subtype (a forest plot has rows)."""
     table = contrasts(base)
-    return not table.empty and bool(table[(table["outcome_domain"] == domain)].dropna(subset=["rr"]).shape[0])
+    if table.empty:
+        return False
+    keep = table["rr"].notna()
+    if domain:
+        keep &= table["outcome_domain"] == domain
+    if subtype:
+        keep &= table["subtype"] == subtype
+    if harm is not None:
+        keep &= table["harm"] == harm
+    return bool(keep.any())
 
 
 def outcome_studies(base: EvidenceBase, domain: str) -> pd.DataFrame:
@@ -328,15 +338,20 @@ class NoData:
                 "text/plain": f"{self.title}. {self.text}"}
 
 
-def no_comparison(base: EvidenceBase, domain: str) -> NoData:
-    """Why there is no forest plot for an outcome: what the data hold instead."""
+def no_comparison(base: EvidenceBase, domain: str | None = None, subtype: str | None = None) -> NoData:
+    """Why there is no forest plot for an outcome or a subtype: what the data hold instead."""
     res = base.tables["results"].merge(_primary_studies(base)[["study_id", "subtype"]], on="study_id")
-    res = res[(res["outcome_domain"] == domain) & ~res["subtype"].isin(NON_EVIDENCE_SUBTYPES)]
+    res = res[~res["subtype"].isin(NON_EVIDENCE_SUBTYPES)]
+    if domain:
+        res = res[res["outcome_domain"] == domain]
+    if subtype:
+        res = res[res["subtype"] == subtype]
     kinds = res["result_kind"].value_counts()
     held = "; ".join(f"{_lower_first(vocab.RESULT_KIND.label(k))} ({n} figure{'s' if n != 1 else ''})"
                      for k, n in kinds.items() if k in vocab.RESULT_KIND)
-    text = ("No study in the evidence base gives counts for this outcome in an IVIG arm and a control arm, so no risk ratio can be drawn. "
-            + (f"What the data hold instead: {held}; see the certainty table above and the figures listed below." if held
+    scope = "this outcome" if domain else "a benefit outcome of this subtype"
+    text = (f"No study in the evidence base gives counts for {scope} in an IVIG arm and a control arm, so no risk ratio can be drawn. "
+            + (f"What the data hold instead: {held}; see the tables above and the figures listed below." if held
                else "No primary study reports this outcome."))
     return NoData("No comparison to plot", text)
 
