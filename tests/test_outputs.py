@@ -79,7 +79,7 @@ def test_templates_expand_to_every_parameter_value(base):
         assert f"06_claims_audit-{doc_id}" in names
 
 
-@pytest.mark.parametrize("template,param", [("03_by_subtype", "subtype"), ("06_claims_audit", "doc_id")])
+@pytest.mark.parametrize("template,param", [("03_by_subtype", "subtype"), ("06_claims_audit", "doc_id"), ("08_by_outcome", "domain")])
 def test_every_template_runs_for_every_value(base, tmp_path, template, param):
     import papermill as pm
 

@@ -1,43 +1,39 @@
-"""Open the built site in headless Chromium (no network) and save screenshots to look at.
+"""Open the built site in headless Chromium (no network) and save a 1366 px screenshot of every page.
 
 Usage: .venv/bin/python tools/screenshot_site.py [PAGE ...]
-Needs Debian's chromium (`apt-get install chromium`); pages default to the index and the overview.
-Writes build/screenshots/<page>.png and prints the paths.
+Needs Debian's chromium (`apt-get install chromium`). Writes build/screenshots/<page>.png, prints the
+paths and whatever the browser check found (console errors, requests to other hosts, broken links,
+empty charts, missing navigation); the same check runs in tests/test_site_browser.py.
 """
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from evidence import sitecheck  # noqa: E402
+
 SITE = ROOT / "build" / "site"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--hide-scrollbars", "--window-size=1400,2400"]
 
 
 def main(pages: list[str]) -> int:
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not browser:
+    if sitecheck.find_browser() is None:
         print("chromium not found: apt-get install chromium", file=sys.stderr)
         return 1
-    out = ROOT / "build" / "screenshots"
-    out.mkdir(parents=True, exist_ok=True)
-    for page in pages or ["index", "01_overview"]:
-        source = SITE / f"{page}.html"
-        if not source.exists():
-            print(f"{source} not found: run `make build` first", file=sys.stderr)
-            return 1
-        target = out / f"{page}.png"
-        with tempfile.TemporaryDirectory() as profile:
-            subprocess.run([browser, *FLAGS, f"--user-data-dir={profile}", f"--screenshot={target}", source.as_uri()],
-                           check=True, capture_output=True, timeout=120)
-        print(target)
-    return 0
+    if not (SITE / "index.html").exists():
+        print(f"{SITE / 'index.html'} not found: run `make build` first", file=sys.stderr)
+        return 1
+    chosen = [SITE / f"{p}.html" for p in pages] or None
+    failed = 0
+    for report in sitecheck.check_site(SITE, ROOT / "build" / "screenshots", chosen):
+        print(report.screenshot)
+        for problem in report.problems:
+            failed += 1
+            print(f"  {report.page}: {problem}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

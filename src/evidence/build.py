@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 NOTEBOOK_DIR = "notebooks"
 BUILD_DIR = "build"
-TEMPLATES = {"by_subtype": "subtype", "claims_audit": "doc_id"}
+TEMPLATES = {"by_subtype": "subtype", "claims_audit": "doc_id", "by_outcome": "domain"}
 KERNEL = "python3"
 
 
@@ -54,7 +54,9 @@ class Job:
 def parameter_values(base: EvidenceBase) -> dict[str, list[str]]:
     """Values each template parameter may take, from the data."""
     subtypes = sorted(set(base.tables["studies"]["subtype"]) - {"myositis", "any_indication"})
-    return {"subtype": subtypes, "doc_id": sorted(base.tables["documents"]["doc_id"])}
+    from .summaries import domains_with_data
+
+    return {"subtype": subtypes, "doc_id": sorted(base.tables["documents"]["doc_id"]), "domain": domains_with_data(base)}
 
 
 def check_parameter(base: EvidenceBase, name: str, value: str) -> None:
@@ -289,20 +291,10 @@ def _nb_title(nb_path: Path) -> str:
 
 
 def write_site(root: Path, executed: dict[str, Path], base: EvidenceBase) -> Path:
-    site = root / BUILD_DIR / "site"
-    links = []
-    for name, path in sorted(executed.items()):
-        title = _nb_title(path)
-        label = title if "-" not in name or not name[:2].isdigit() else f"{title} ({name.split('-', 1)[1]})"
-        atomic_write(site / f"{name}.html", lambda p, path=path, label=label: p.write_text(render_page(path, label), encoding="utf-8"))
-        links.append(f"<li><a href='{html.escape(name)}.html'>{html.escape(label)}</a></li>")
-    charts = sorted((root / BUILD_DIR / "exports" / "charts").glob("*.html"))
-    chart_links = "".join(f"<li><a href='../exports/charts/{html.escape(c.name)}'>{html.escape(c.stem)}</a></li>" for c in charts)
-    body = (f"<h1>IVIG in myositis: the evidence and an audit of what documents claim</h1>"
-            f"<p>{html.escape(base.summary())}. Pages show outputs only; charts are inline SVG and work offline.</p>"
-            f"<h2>Notebooks</h2><ul>{''.join(links)}</ul><h2>Interactive charts (tooltips, offline)</h2><ul>{chart_links}</ul>")
-    atomic_write(site / "index.html", lambda p: p.write_text(PAGE.format(title="IVIG in myositis evidence", css=CSS, body=body), encoding="utf-8"))
-    return site
+    """Render the executed notebooks into build/site (Sphinx + MyST-NB; see evidence.publish)."""
+    from .publish import publish
+
+    return publish(root, executed, base, root / BUILD_DIR / "site")
 
 
 def write_exports(root: Path, base: EvidenceBase) -> Path:

@@ -7,7 +7,6 @@ Colours come from `vocab` (Okabe-Ito, colour-blind-safe); sizes are set for slid
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,9 +66,28 @@ class Figure:
 
         return vlc.vegalite_to_svg(self.chart.to_dict())
 
+    def png(self, scale: float = 1.0) -> bytes:
+        import vl_convert as vlc
+
+        return vlc.vegalite_to_png(self.chart.to_dict(), scale=scale)
+
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
-        body = f'<figure class="evidence-figure">{self.svg()}<figcaption>{html.escape(self.caption)}</figcaption></figure>'
-        return {"text/html": body, "text/plain": f"Figure '{self.slug}' ({self.rows} data rows). {self.caption}"}
+        """SVG and PNG image data (no HTML): JupyterLab, VS Code and GitHub render them without trusting the
+        notebook, and both are byte-for-byte stable for nbval. The caption is a separate output (Session.show)."""
+        import base64
+
+        return {"image/svg+xml": self.svg(), "image/png": base64.b64encode(self.png()).decode("ascii"),
+                "text/plain": f"Figure '{self.slug}' ({self.rows} data rows). {self.caption}"}
+
+
+TIER_MARKS = {"secondary": "†", "mirror": "‡"}
+
+
+def _tier_note(tiers: pd.Series) -> str:
+    """' † read on a secondary page.' when any figure of a chart was (its printed count carries the mark)."""
+    marks = [f"{m} read on a {t} page" if t == "secondary" else f"{m} read on a mirror of the primary record"
+             for t, m in TIER_MARKS.items() if (tiers == t).any()]
+    return (" " + "; ".join(marks) + ".") if marks else ""
 
 
 def write_data(figure: Figure, folder: Path) -> Path:
@@ -262,7 +280,11 @@ def response_rates(base: EvidenceBase, subtype: str | None = None) -> Figure:
         "arm": res["arm_role"].map(lambda c: kinds.get(c, "Other group")),
         "arm_label": res["label"],
         "percent": (100 * res["events"] / res["total"]).round(1).astype(float),
-        "counts": res["events"].astype(int).astype(str) + "/" + res["total"].astype(int).astype(str),
+        "counts": res["events"].astype(int).astype(str) + "/" + res["total"].astype(int).astype(str)
+        + res["source_tier"].map(lambda t: " " + TIER_MARKS.get(t, "") if t in TIER_MARKS else ""),
+        "where": res["locator"].fillna(""),
+        "tier": res["source_tier"].map(lambda t: vocab.SOURCE_TIER.label(t) if t in vocab.SOURCE_TIER else ""),
+        "page": res["source_url"].fillna(""),
     })
     frame["row"] = frame["study"] + ": " + frame["outcome"]
     chart = _grouped_bars(
@@ -273,10 +295,13 @@ def response_rates(base: EvidenceBase, subtype: str | None = None) -> Figure:
         alt.Color("arm:N", title="Arm", scale=alt.Scale(domain=["IVIG", "Comparator", "Other group"],
                                                         range=[vocab.OKABE_ITO["blue"], vocab.OKABE_ITO["orange"], vocab.OKABE_ITO["grey"]])),
         [alt.Tooltip("row:N", title="Study and outcome"), alt.Tooltip("arm_label:N", title="Arm"),
-         alt.Tooltip("counts:N", title="Responders"), alt.Tooltip("percent:Q", title="%")],
+         alt.Tooltip("counts:N", title="Responders"), alt.Tooltip("percent:Q", title="%"),
+         alt.Tooltip("where:N", title="Where in the source"), alt.Tooltip("tier:N", title="Source tier"),
+         alt.Tooltip("page:N", title="Read on")],
         WIDTH - 120, 520, 18, "Bar chart of responder percentages by arm", ["IVIG", "Comparator", "Other group"],
     )
-    caption = _sources_caption(base, res["bib_key"].tolist(), "Definitions of response differ between studies; compare arms within a study, not across studies.")
+    caption = _sources_caption(base, res["bib_key"].tolist(), "Definitions of response differ between studies; compare arms within a study, not across studies."
+                               + _tier_note(res["source_tier"]))
     return Figure(f"response-rates-{subtype or 'all'}", chart, caption, res["bib_key"].tolist(), len(frame))
 
 
@@ -303,7 +328,11 @@ def adverse_events(base: EvidenceBase, study_id: str = "proderm", comparative: b
         "percent": (100 * aes["patients"] / aes["n_at_risk"]).round(1).astype(float),
         "counts": aes["patients"].astype(int).astype(str) + "/" + aes["n_at_risk"].astype(int).astype(str),
         "serious": aes["serious"].map({True: "serious", False: "not serious"}).fillna("not stated"),
+        "where": aes["locator"].fillna(""),
+        "tier": aes["source_tier"].map(lambda t: vocab.SOURCE_TIER.label(t) if t in vocab.SOURCE_TIER else ""),
+        "page": aes["source_url"].fillna(""),
     })
+    frame["counts"] = frame["counts"] + aes["source_tier"].map(lambda t: " " + TIER_MARKS[t] if t in TIER_MARKS else "").values
     periods = frame["period"].nunique()
     frame["row"] = frame["event"] if periods <= 1 else frame["event"] + " (" + frame["period"].str.slice(0, 24) + ")"
     arm_domain = sorted(frame["arm"].unique(), key=lambda a: (not a.startswith("IVIG"), a))
@@ -317,7 +346,9 @@ def adverse_events(base: EvidenceBase, study_id: str = "proderm", comparative: b
         alt.Color("arm:N", title="Arm", scale=alt.Scale(domain=arm_domain, range=(palette * 3)[: len(arm_domain)]),
                   legend=alt.Legend(labelLimit=520)),
         [alt.Tooltip("row:N", title="Event"), alt.Tooltip("arm:N", title="Arm"), alt.Tooltip("period:N", title="Period"),
-         alt.Tooltip("counts:N", title="Patients"), alt.Tooltip("serious:N", title="Seriousness")],
+         alt.Tooltip("counts:N", title="Patients"), alt.Tooltip("serious:N", title="Seriousness"),
+         alt.Tooltip("where:N", title="Where in the source"), alt.Tooltip("tier:N", title="Source tier"),
+         alt.Tooltip("page:N", title="Read on")],
         WIDTH - 160, 480, 16, "Bar chart of adverse events by arm", arm_domain,
     )
     reports = base.tables["reports"]
@@ -325,7 +356,7 @@ def adverse_events(base: EvidenceBase, study_id: str = "proderm", comparative: b
     lead = ("Randomised comparison: events reported for each arm in the same period." if comparative
             else "Events reported for one group only (pooled or open-label exposure): no comparator, so no contrast can be read.")
     slug = f"adverse-events-{study_id}" + ("" if comparative else "-single-arm")
-    return Figure(slug, chart, _sources_caption(base, keys, lead), keys, len(frame))
+    return Figure(slug, chart, _sources_caption(base, keys, lead + _tier_note(aes["source_tier"])), keys, len(frame))
 
 
 def dosing_schedule(base: EvidenceBase, weeks: int = 12) -> Figure:

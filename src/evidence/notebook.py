@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -21,14 +22,37 @@ from .data import BIB_FILE, DATA_DIR, EvidenceBase, dependency_files, load, reco
 PACKAGES = ("evidence", "pandas", "altair", "vl-convert-python", "statsmodels", "pymare", "bibtexparser")
 
 
-class Markdown:
-    """Escaped paragraph of text for notebook output."""
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~^$&:=\"'@%,;/?])")
 
-    def __init__(self, text: str):
-        self.text = text
+
+def md_escape(text: str) -> str:
+    """Text from data as inert Markdown: every ASCII punctuation mark backslash-escaped (CommonMark allows it),
+    so a claim or title can never become a link, a directive, a role or raw HTML on the site."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def cite_role(keys: list[str]) -> str:
+    """An in-text numbered citation for the published site (sphinxcontrib-bibtex)."""
+    keys = [k for k in dict.fromkeys(keys) if re.fullmatch(r"[A-Za-z0-9_:.-]+", k)]
+    return "{cite:p}`" + ",".join(keys) + "`" if keys else ""
+
+
+class Markdown:
+    """Escaped paragraph of text for notebook output (HTML in Jupyter, inert Markdown on the site).
+
+    `strong` is an escaped lead-in printed in bold; `keys` add numbered citations on the site."""
+
+    def __init__(self, text: str, keys: list[str] | None = None, names: str = "", strong: str = ""):
+        self.text, self.keys, self.names, self.strong = text, keys or [], names, strong
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
-        return {"text/html": f"<p>{html.escape(self.text)}</p>", "text/plain": self.text}
+        lead_html = f"<strong>{html.escape(self.strong)}</strong> " if self.strong else ""
+        lead_md = f"**{md_escape(self.strong)}** " if self.strong else ""
+        sources = f" Sources: {self.names}." if self.names else ""
+        cites = cite_role(self.keys)
+        return {"text/html": f"<p>{lead_html}{html.escape(self.text + sources)}</p>",
+                "text/markdown": lead_md + md_escape(self.text) + (f" {cites}" if cites else ""),
+                "text/plain": (self.strong + " " if self.strong else "") + self.text + sources}
 
 
 def data_fingerprint(root: Path, files: list[str] | None = None) -> str:
@@ -54,12 +78,22 @@ class Session:
                 self.cited.append(key)
 
     def show(self, item):
-        """Display a Figure or Table and remember the sources it names."""
-        self.cite(*getattr(item, "sources", []))
+        """Display a Figure or Table and remember the sources it names.
+
+        A figure is displayed as an image and followed by its caption, whose sources become
+        numbered citations on the site and short author names in Jupyter."""
+        keys = [k for k in getattr(item, "sources", []) if k in self.base.bib]
+        self.cite(*keys)
+        if isinstance(item, _charts.Figure):
+            from IPython.display import display
+
+            display(item)
+            lead, _, names = item.caption.partition(" Sources: ")
+            return Markdown(lead, keys=list(dict.fromkeys(keys)), names=names.rstrip("."))
         return item
 
     def references(self) -> _References:
-        return _References([self.base.bib.ama(k) for k in self.cited])
+        return _References([self.base.bib.ama(k) for k in self.cited], keys=list(self.cited))
 
     def footer(self) -> _References:
         """References and a reproducibility line; also records the inputs this notebook read,
@@ -67,21 +101,28 @@ class Session:
         files = dependency_files(self.base)
         record_dependencies(self.base)
         return _References(
-            [self.base.bib.ama(k) for k in self.cited],
+            [self.base.bib.ama(k) for k in self.cited], keys=list(self.cited),
             note=f"Data fingerprint {data_fingerprint(self.base.root, files)}; "
             + ", ".join(f"{p} {version(p)}" for p in PACKAGES),
         )
 
 
 class _References:
-    def __init__(self, entries: list[str], note: str = ""):
-        self.entries, self.note = entries, note
+    """The works a page cited: an ordered list in Jupyter, a per-page bibliography on the site."""
+
+    def __init__(self, entries: list[str], note: str = "", keys: list[str] | None = None):
+        self.entries, self.note, self.keys = entries, note, keys or []
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
         items = "".join(f"<li>{html.escape(e)}</li>" for e in self.entries)
         note = f"<p class='repro'>{html.escape(self.note)}</p>" if self.note else ""
         text = "\n".join(f"{i}. {e}" for i, e in enumerate(self.entries, 1)) + (f"\n{self.note}" if self.note else "")
-        return {"text/html": f"<h3>References</h3><ol>{items}</ol>{note}", "text/plain": text}
+        empty = "This page cites no works."
+        keys = [k for k in self.keys if re.fullmatch(r"[A-Za-z0-9_:.-]+", k)]
+        bibliography = ("```{bibliography}\n:filter: docname in docnames\n\n" + "\n".join(keys) + "\n```\n") if keys else empty + "\n"
+        markdown = bibliography + (f"\n<p class=\"repro\">{html.escape(self.note)}</p>\n" if self.note else "")
+        return {"text/html": f"<h3>References</h3><ol>{items}</ol>{note}" if self.entries else f"<p>{empty}</p>{note}",
+                "text/markdown": markdown, "text/plain": text or empty}
 
 
 def setup(root: Path | None = None) -> Session:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from . import sof, vocab
 from .data import EvidenceBase, split_ids
+from .summaries import study_label
 
 
 def _fmt_num(value) -> str:
@@ -44,7 +45,7 @@ def study_characteristics(base: EvidenceBase, subtype: str | None = None, primar
         ivig = arms[(arms["study_id"] == s["study_id"]) & arms["intervention"].isin(["ivig", "ivig_plus_prednisone"])]
         regimen = regimen_text(ivig.iloc[0]) if len(ivig) else ""
         rows.append({
-            "Study": s["acronym"] if isinstance(s["acronym"], str) and s["acronym"] else s["study_id"],
+            "Study": study_label(base, s["study_id"]),
             "Design": vocab.DESIGN.label(s["design"]),
             "Blinding": vocab.BLINDING.label(s["blinding"]),
             "Subtype": vocab.SUBTYPE.label(s["subtype"]),
