@@ -2,6 +2,7 @@
 
 import nbformat
 import pytest
+from conftest import light_site
 
 from evidence import build
 
@@ -19,6 +20,7 @@ def small_project(project, monkeypatch):
     _notebook(project / "notebooks" / "90_good.ipynb", ["print('good')"])
     _notebook(project / "notebooks" / "91_flaky.ipynb", ["x = 1", "print('first version')"])
     monkeypatch.setattr(build, "write_exports", lambda root, base: None)
+    monkeypatch.setattr(build, "write_site", light_site)
     return project
 
 

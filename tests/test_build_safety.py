@@ -21,6 +21,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import light_site
 
 from evidence import build
 
@@ -54,6 +55,7 @@ def small_project(project, monkeypatch):
     for name, code in READS.items():
         _notebook(nbdir / f"{name}.ipynb", [("md", f"# {name}"), ("code", code)])
     monkeypatch.setattr(build, "write_exports", lambda root, base: None)
+    monkeypatch.setattr(build, "write_site", light_site)
     return project
 
 

@@ -19,7 +19,6 @@
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import os
 import shutil
@@ -254,40 +253,6 @@ def merge_markdown(source: Path, executed: Path) -> bool:
         target["source"] = cell["source"]
     atomic_write(executed, lambda p: p.write_text(json.dumps(out, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"))
     return True
-
-
-PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title><style>{css}</style></head><body><main>{body}</main></body></html>
-"""
-CSS = """body{font-family:'DejaVu Sans',Arial,sans-serif;margin:0;background:#fafafa;color:#222}
-main{max-width:1200px;margin:0 auto;padding:24px 32px;background:#fff}
-table.evidence-table,table.dataframe{border-collapse:collapse;font-size:14px;margin:12px 0}
-table.evidence-table td,table.evidence-table th,table.dataframe td,table.dataframe th{border:1px solid #ddd;padding:4px 8px;vertical-align:top;text-align:left}
-figure.evidence-figure{margin:16px 0}figcaption,p.caption{font-size:14px;color:#444;max-width:900px}
-svg{max-width:100%;height:auto}a{color:#0072B2}.repro{font-size:12px;color:#666}"""
-
-
-def render_page(nb_path: Path, title: str) -> str:
-    """A notebook as an HTML page without code cells, no external scripts or styles."""
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nbformat.read(nb_path, as_version=4))
-    return PAGE.format(title=html.escape(title), css=CSS, body=body)
-
-
-def _nb_title(nb_path: Path) -> str:
-    import nbformat
-
-    nb = nbformat.read(nb_path, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
-                if line.startswith("# "):
-                    return line[2:].strip()
-    return nb_path.stem
 
 
 def write_site(root: Path, executed: dict[str, Path], base: EvidenceBase) -> Path:

@@ -139,37 +139,65 @@ def _reported(row: dict, r: pd.Series) -> dict:
     return row
 
 
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts with pandas' missing values turned into None (cheap to group and read)."""
+    return [{k: (None if v is pd.NA or (isinstance(v, float) and math.isnan(v)) else v) for k, v in r.items()}
+            for r in frame.to_dict("records")]
+
+
+def _pairs(rows: list[dict], key, role) -> list[tuple[dict, dict]]:
+    """(IVIG row, comparator row) for every key with exactly one of each, in key order."""
+    groups: dict[tuple, list[dict]] = {}
+    for r in rows:
+        groups.setdefault(key(r), []).append(r)
+    out = []
+    for k in sorted(groups, key=lambda k: tuple("" if v is None else str(v) for v in k)):
+        treated = [r for r in groups[k] if role(r) == "ivig"]
+        control = [r for r in groups[k] if role(r) == "comparator"]
+        if len(treated) == 1 and len(control) == 1:
+            out.append((treated[0], control[0]))
+    return out
+
+
 def comparable(base: EvidenceBase) -> pd.DataFrame:
-    """Every IVIG-vs-comparator comparison the evidence base holds, estimable or not (with the reason)."""
+    """Every IVIG-vs-comparator comparison the evidence base holds, estimable or not (with the reason).
+    Built once per evidence base and linear in its rows; callers get a copy."""
+    cached = base.__dict__.get("_comparable")
+    if cached is None:
+        cached = _comparable(base)
+        base.__dict__["_comparable"] = cached
+    return cached.copy()
+
+
+def _comparable(base: EvidenceBase) -> pd.DataFrame:
     res, arms, studies = base.tables["results"], base.tables["arms"], base.tables["studies"]
-    roles = arms.set_index("arm_id")["arm_role"].to_dict()
-    interventions = arms.set_index("arm_id")["intervention"].to_dict()
-    arm_n = arms.set_index("arm_id")["n"].to_dict()
-    study_rows = {s["study_id"]: s for _, s in studies.iterrows()}
+    roles = dict(zip(arms["arm_id"], arms["arm_role"]))
+    interventions = dict(zip(arms["arm_id"], arms["intervention"]))
+    arm_n = {a: (None if pd.isna(n) else n) for a, n in zip(arms["arm_id"], arms["n"])}
+    study_rows = {s["study_id"]: s for s in _records(studies)}
+    report_keys = _report_keys(base)
     rows: list[dict] = []
     paired_ids: set[tuple] = set()
 
-    arm_level = res[res["result_kind"].isin(["arm_outcome", "within_arm_change"]) & res["arm_id"].isin(
-        [a for a, role in roles.items() if role in ("ivig", "comparator")])]
-    arm_level = arm_level.assign(role=arm_level["arm_id"].map(roles), tp=arm_level["timepoint_weeks"].fillna(-1))
-    for (study_id, outcome, tp, _kind), group in arm_level.groupby(["study_id", "outcome", "tp", "result_kind"], sort=True):
-        treated, control = group[group["role"] == "ivig"], group[group["role"] == "comparator"]
-        if len(treated) != 1 or len(control) != 1:
-            continue
-        t, c = treated.iloc[0], control.iloc[0]
+    arm_level = res[res["result_kind"].isin(["arm_outcome", "within_arm_change"]) & res["arm_id"].map(roles).isin(["ivig", "comparator"])]
+    arm_rows = _records(arm_level)
+    for r in arm_rows:
+        r["tp"] = r["timepoint_weeks"] if r["timepoint_weeks"] is not None else -1
+    for t, c in _pairs(arm_rows, lambda r: (r["study_id"], r["outcome"], r["tp"], r["result_kind"]), lambda r: roles.get(r["arm_id"])):
+        study_id, outcome, tp = t["study_id"], t["outcome"], t["tp"]
         study = study_rows[study_id]
         row = _base_row(study, t, interventions.get(c["arm_id"]))
         row["result_ids"] = f"{t['result_id']};{c['result_id']}"
-        total_t = _num(t["total"]) if pd.notna(t["total"]) else _num(arm_n.get(t["arm_id"]))
-        total_c = _num(c["total"]) if pd.notna(c["total"]) else _num(arm_n.get(c["arm_id"]))
+        total_t = _num(t["total"]) if t["total"] is not None else _num(arm_n.get(t["arm_id"]))
+        total_c = _num(c["total"]) if c["total"] is not None else _num(arm_n.get(c["arm_id"]))
         row["analysis"], row["reason"] = ("parallel", "")
         if study["design"] == "rct_crossover":
             row["analysis"], row["reason"] = _crossover_reading(study, total_t, total_c)
         elif study["design"] not in ("rct_parallel",):
             row["analysis"] = "non-randomised groups"
-        if pd.notna(t["events"]) and pd.notna(c["events"]) and total_t and total_c:
+        if t["events"] is not None and c["events"] is not None and total_t and total_c:
             row = _dichotomous(row, t["events"], total_t, c["events"], total_c)
-        elif pd.notna(t["mean"]) and pd.notna(c["mean"]):
+        elif t["mean"] is not None and c["mean"] is not None:
             row = _continuous(row, t, c, total_t, total_c)
         else:
             row.update({"data_type": "descriptive", "reason": row["reason"] or "arms reported as percentages or text only, without counts or means"})
@@ -180,11 +208,11 @@ def comparable(base: EvidenceBase) -> pd.DataFrame:
 
     estimable_keys = {(x["study_id"], x["outcome_domain"], x["timepoint_weeks"] if x["timepoint_weeks"] is not None else -1)
                       for x in rows if x["estimable"]}
-    for _, r in res[res["result_kind"] == "between_arm"].iterrows():
+    for r in _records(res[res["result_kind"] == "between_arm"]):
         study = study_rows[r["study_id"]]
         if roles.get(r["arm_id"]) != "ivig" or roles.get(r["comparator_arm_id"]) != "comparator":
             continue
-        tp = r["timepoint_weeks"] if pd.notna(r["timepoint_weeks"]) else -1
+        tp = r["timepoint_weeks"] if r["timepoint_weeks"] is not None else -1
         if (r["study_id"], r["outcome"], tp) in paired_ids:
             continue
         row = _reported(_base_row(study, r, interventions.get(r["comparator_arm_id"])), r)
@@ -196,16 +224,16 @@ def comparable(base: EvidenceBase) -> pd.DataFrame:
             row["analysis"] = "as reported by the trial (crossover)"
         rows.append(row)
 
-    for _, r in res[(res["result_kind"] == "pooled_estimate") & res["effect_type"].isin(REPORTED_EFFECTS)].iterrows():
+    for r in _records(res[(res["result_kind"] == "pooled_estimate") & res["effect_type"].isin(REPORTED_EFFECTS)]):
         row = _reported(_base_row(study_rows[r["study_id"]], r, None), r)
         row.update({"result_ids": r["result_id"], "analysis": "as reported: a review's estimate", "comparator_family": None,
-                    "participants": int(r["total"]) if pd.notna(r["total"]) else None})
+                    "participants": int(r["total"]) if r["total"] is not None else None})
         rows.append(row)
 
     reported = {(x["study_id"], x["outcome_domain"], x["timepoint_weeks"]) for x in rows if x["data_type"] == "reported" and x["estimable"]}
     rows = [x for x in rows if not (x["data_type"] == "descriptive" and (x["study_id"], x["outcome_domain"], x["timepoint_weeks"]) in reported)]
     seen = {(x["study_id"], x["events_ivig"], x["total_ivig"], x["events_control"], x["total_control"]) for x in rows}
-    rows += [x for x in _adverse_event_rows(base, roles, interventions, study_rows)
+    rows += [x for x in _adverse_event_rows(base, roles, interventions, study_rows, report_keys)
              if (x["study_id"], x["events_ivig"], x["total_ivig"], x["events_control"], x["total_control"]) not in seen]
     frame = pd.DataFrame(rows)
     for extra in EXTRA:
@@ -223,22 +251,18 @@ def _participants(study: pd.Series, total_t: float | None, total_c: float | None
     return min(total, int(enrolled)) if enrolled is not None else total
 
 
-def _adverse_event_rows(base: EvidenceBase, roles: dict, interventions: dict, study_rows: dict) -> list[dict]:
+def _adverse_event_rows(base: EvidenceBase, roles: dict, interventions: dict, study_rows: dict, report_keys: dict) -> list[dict]:
     """Harms counted per arm in the same period: patients with the event over patients at risk."""
     aes = base.tables["adverse_events"]
     aes = aes[aes["arm_id"].map(roles).isin(["ivig", "comparator"]) & aes["patients"].notna() & aes["n_at_risk"].notna()]
     out = []
-    for (study_id, event, period), group in aes.groupby(["study_id", "event", aes["period"].fillna("")], sort=True):
-        treated = group[group["arm_id"].map(roles) == "ivig"]
-        control = group[group["arm_id"].map(roles) == "comparator"]
-        if len(treated) != 1 or len(control) != 1:
-            continue
-        t, c = treated.iloc[0], control.iloc[0]
+    for t, c in _pairs(_records(aes), lambda r: (r["study_id"], r["event"], r["period"] or ""), lambda r: roles.get(r["arm_id"])):
+        study_id, period = t["study_id"], t["period"] or ""
         study = study_rows[study_id]
-        first = pd.Series({"outcome_domain": "safety", "outcome": event + (f", {period}" if period else ""),
-                           "timepoint_weeks": None, "bib_key": None, "unit": None, "p_value": None, "favourable": "lower"})
+        first = {"outcome_domain": "safety", "outcome": t["event"] + (f", {period}" if period else ""),
+                 "timepoint_weeks": None, "bib_key": None, "unit": None, "p_value": None, "favourable": "lower"}
         row = _base_row(study, first, interventions.get(c["arm_id"]))
-        row["bib_key"] = _report_key(base, study_id)
+        row["bib_key"] = report_keys.get(study_id)
         row["result_ids"] = f"{t['ae_id']};{c['ae_id']}"
         row["analysis"], row["reason"] = "parallel", ""
         if study["design"] == "rct_crossover":
@@ -249,11 +273,21 @@ def _adverse_event_rows(base: EvidenceBase, roles: dict, interventions: dict, st
     return out
 
 
+def _report_keys(base: EvidenceBase) -> dict[str, str]:
+    """Each study's primary report (else its first report)."""
+    out: dict[str, str] = {}
+    for sid, key, role in zip(base.tables["reports"]["study_id"], base.tables["reports"]["bib_key"], base.tables["reports"]["role"]):
+        if role == "primary" or sid not in out:
+            if role == "primary" and sid in out and out.get(f"__{sid}"):
+                continue
+            out[sid] = key
+            if role == "primary":
+                out[f"__{sid}"] = key
+    return {k: v for k, v in out.items() if not k.startswith("__")}
+
+
 def _report_key(base: EvidenceBase, study_id: str) -> str | None:
-    reports = base.tables["reports"]
-    rep = reports[reports["study_id"] == study_id]
-    prim = rep[rep["role"] == "primary"]
-    return (prim if len(prim) else rep)["bib_key"].iloc[0] if len(rep) else None
+    return _report_keys(base).get(study_id)
 
 
 def pooling_key(row: pd.Series) -> tuple:
@@ -277,3 +311,16 @@ def pooled_groups(table: pd.DataFrame, method: stats.Method = "REML") -> dict[tu
         if len(group) >= 2 and group["study_id"].is_unique:
             out[key] = stats.pool(group["yi"].astype(float).tolist(), group["vi"].astype(float).tolist(), method=method)
     return out
+
+
+def contrasts(base: EvidenceBase) -> pd.DataFrame:
+    """The estimable IVIG-vs-comparator risk ratios of `comparable` (one row per study and
+    outcome), with the columns bottom lines and slides quote: rr, rr_low, rr_high and the counts."""
+    cached = base.__dict__.get("_contrasts")
+    if cached is not None:
+        return cached
+    table = comparable(base)
+    table = table[(table["data_type"] == "dichotomous") & table["estimable"].astype(bool) & (table["measure"] == "RR")]
+    table = table.rename(columns={"estimate": "rr", "ci_low": "rr_low", "ci_high": "rr_high"}).reset_index(drop=True)
+    base.__dict__["_contrasts"] = table
+    return table
