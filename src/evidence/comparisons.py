@@ -322,5 +322,7 @@ def contrasts(base: EvidenceBase) -> pd.DataFrame:
     table = comparable(base)
     table = table[(table["data_type"] == "dichotomous") & table["estimable"].astype(bool) & (table["measure"] == "RR")]
     table = table.rename(columns={"estimate": "rr", "ci_low": "rr_low", "ci_high": "rr_high"}).reset_index(drop=True)
+    for col in ("events_ivig", "total_ivig", "events_control", "total_control"):
+        table[col] = table[col].astype("Int64")
     base.__dict__["_contrasts"] = table
     return table

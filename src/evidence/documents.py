@@ -106,6 +106,23 @@ def _footnote_texts(value: Any) -> list[str]:
     return [text] if text else []
 
 
+_LETTERS_AT_END = re.compile(r"\(([a-z](?:,\s*[a-z])*)\)\s*$")
+_FOOTNOTE = re.compile(r"(?:^|\s)([a-z])\. ")
+
+
+def _split_footnotes(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """'Lead text. a. First reason. b. Second.' -> ('Lead text.', [('a', 'First reason.'), ('b', 'Second.')])."""
+    marks_at = [m for m in _FOOTNOTE.finditer(text)]
+    if not marks_at:
+        return text, []
+    lead = text[: marks_at[0].start()].strip()
+    found = []
+    for i, m in enumerate(marks_at):
+        end = marks_at[i + 1].start() if i + 1 < len(marks_at) else len(text)
+        found.append((m.group(1), text[m.end(): end].strip()))
+    return lead, found
+
+
 def sof_layout(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """The summary-of-findings frame in GRADEpro order, with certainty as symbols plus lettered
     footnotes. Returns the frame to print and the footnotes ('a. reason ...')."""
@@ -135,6 +152,24 @@ def sof_layout(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
                        ("Risk with IVIG (per 1,000)", ivig), ("Difference (per 1,000)", difference)):
         if col is not None:
             out[label] = [word.cell_text(v).replace(" per 1000", "") for v in frame[col]]
+    lettered = certainty is not None and frame[certainty].astype(str).str.contains(_LETTERS_AT_END).any()
+    if lettered and notes_col is not None:
+        # The summary already letters its footnotes: certainty reads 'Moderate (a)' and the comment
+        # ends with 'a. reason'. Keep those letters and move the reasons below the table.
+        cells, kept_comments = [], []
+        for value, comment in zip(frame[certainty], frame[notes_col]):
+            m = _LETTERS_AT_END.search(word.cell_text(value))
+            word_part = word.cell_text(value)[: m.start()].strip() if m else word.cell_text(value)
+            tags = [t.strip() for t in m.group(1).split(",")] if m else []
+            lead, found = _split_footnotes(word.cell_text(comment))
+            for letter, text in found:
+                letters.setdefault(text, letter)
+            kept_comments.append(lead)
+            cells.append(word.Rich([(marks.certainty_mark(word_part), "")] + ([(",".join(tags), "sup")] if tags else [])))
+        out["Certainty"] = cells
+        if any(kept_comments):
+            out["Comments"] = kept_comments
+        certainty = comments = notes_col = None
     if certainty is not None:
         cells = []
         for i, value in enumerate(frame[certainty]):
@@ -149,7 +184,7 @@ def sof_layout(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     for col in frame.columns:
         if col not in used:
             out[str(col)] = [word.cell_text(v) for v in frame[col]]
-    notes = [f"{letter}. {text}" for text, letter in letters.items()]
+    notes = [f"{letter}. {text}" for text, letter in sorted(letters.items(), key=lambda kv: kv[1])]
     table = pd.DataFrame(out)
     empty = [c for c in table.columns if all(not word.cell_text(v).strip() for v in table[c])]
     return table.drop(columns=empty), notes  # e.g. absolute-effect columns where no study has counts
