@@ -152,7 +152,7 @@ def sof_layout(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
                        ("Risk with IVIG (per 1,000)", ivig), ("Difference (per 1,000)", difference)):
         if col is not None:
             out[label] = [word.cell_text(v).replace(" per 1000", "") for v in frame[col]]
-    lettered = certainty is not None and frame[certainty].astype(str).str.contains(_LETTERS_AT_END).any()
+    lettered = certainty is not None and any(_LETTERS_AT_END.search(str(v)) for v in frame[certainty])
     if lettered and notes_col is not None:
         # The summary already letters its footnotes: certainty reads 'Moderate (a)' and the comment
         # ends with 'a. reason'. Keep those letters and move the reasons below the table.
