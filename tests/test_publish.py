@@ -38,10 +38,14 @@ def test_bottom_line_counts_come_from_the_data():
     base = load()
     lines = summaries.bottom_lines(base)
     assert len(lines) == len(base.tables["certainty"])
-    dm = lines[(lines["subtype"] == "dm") & (lines["outcome_domain"] == "composite")].iloc[0]
+    dm = lines[(lines["subtype"] == "dm") & lines["Outcome"].str.startswith("Clinical response: TIS of at least 20")].iloc[0]
     # ProDERM primary end point (Aggarwal 2022, NEJM abstract): 37/47 on IVIG vs 21/48 on placebo
-    assert dm["What the evidence shows"].startswith("TIS >= 20 (at least minimal improvement): 37/47 with IVIG vs 21/48 with placebo")
+    assert dm["What the evidence shows"].startswith("37/47 with IVIG vs 21/48 with placebo, RR 1.80 (1.26 to 2.56)")
     assert dm["Key study"] == "ProDERM"
+    # each rated outcome speaks of its own rows: no two lines of one subtype repeat the same answer
+    # unless they rest on the same rows
+    crossover = lines[(lines["subtype"] == "dm") & lines["Outcome"].str.contains("crossover") & (lines["outcome_domain"] == "composite")].iloc[0]
+    assert crossover["What the evidence shows"].startswith("9/12, 0/11") and crossover["Certainty"] == "Very low"
 
 
 def test_provenance_marks_secondary_figures_and_links_only_web_pages():

@@ -116,6 +116,35 @@ def answer_line(base: EvidenceBase, subtype: str, domain: str, table: pd.DataFra
             "none of them an IVIG-versus-control count")
 
 
+def outcome_answer(base: EvidenceBase, rated: pd.Series, table: pd.DataFrame) -> str:
+    """What the evidence shows for one rated outcome, from the rows that rating rests on
+    (its result ids); the domain's line when those rows hold no comparison."""
+    ids = set(split_ids(rated.get("result_ids"))) if "result_ids" in rated else set()
+    if ids and not table.empty:
+        own = table[table["result_ids"].map(lambda r: bool(ids & set(split_ids(r))))]
+        if len(own):
+            r = own.iloc[0]
+            comparator = vocab.INTERVENTION.label(r["comparator"]).lower() if r["comparator"] in vocab.INTERVENTION else "comparator"
+            return (f"{r['events_ivig']}/{r['total_ivig']} with IVIG vs {r['events_control']}/{r['total_control']} with {comparator}, "
+                    f"RR {_fmt(r['rr'])} ({_fmt(r['rr_low'])} to {_fmt(r['rr_high'])}) ({study_label(base, r['study_id'])})")
+        res = base.tables["results"]
+        own = res[res["result_id"].isin(ids)]
+        between = own[(own["result_kind"].isin(["between_arm", "pooled_estimate"])) & own["effect"].notna()]
+        if len(between):
+            b = between.iloc[0]
+            code = b["effect_type"] if isinstance(b["effect_type"], str) else "other"
+            kind = {"RR": "RR", "OR": "OR", "HR": "HR", "MD": "mean difference", "RD": "risk difference"}.get(
+                code, vocab.EFFECT_TYPE.label(code).lower() if code in vocab.EFFECT_TYPE and code != "other" else "effect")
+            ci = f" ({b['ci_low']:g} to {b['ci_high']:g})" if pd.notna(b["ci_low"]) and pd.notna(b["ci_high"]) else ""
+            return f"{kind[:1].upper() + kind[1:]} {b['effect']:g}{ci} ({study_label(base, b['study_id'])}, as reported)"
+        counts = own[own["events"].notna() & own["total"].notna()]
+        if len(counts):
+            parts = [f"{int(r.events)}/{int(r.total)}" for r in counts.head(3).itertuples()]
+            return (f"{', '.join(parts)} ({study_label(base, counts.iloc[0]['study_id'])}; "
+                    f"{'no control group' if len(counts) < 2 else 'counts as reported, no comparison computed'})")
+    return answer_line(base, rated["subtype"], rated["outcome_domain"], table)
+
+
 def bottom_lines(base: EvidenceBase) -> pd.DataFrame:
     """One row per rated subtype and outcome: answer, certainty, key study, page."""
     cert = base.tables["certainty"]
@@ -124,11 +153,12 @@ def bottom_lines(base: EvidenceBase) -> pd.DataFrame:
     for _, c in cert.iterrows():
         ids = split_ids(c["studies"])
         key = key_study(base, ids)
+        label = c["outcome"] if "outcome" in c and isinstance(c["outcome"], str) and c["outcome"] else vocab.OUTCOME_DOMAIN.label(c["outcome_domain"])
         rows.append({
             "subtype": c["subtype"], "outcome_domain": c["outcome_domain"],
             "Subtype": vocab.SUBTYPE.label(c["subtype"]),
-            "Outcome": vocab.OUTCOME_DOMAIN.label(c["outcome_domain"]),
-            "What the evidence shows": answer_line(base, c["subtype"], c["outcome_domain"], table),
+            "Outcome": label,
+            "What the evidence shows": outcome_answer(base, c, table),
             "Certainty": vocab.CERTAINTY.label(c["certainty"]),
             "certainty_code": c["certainty"],
             "Key study": study_label(base, key) if key else "",
