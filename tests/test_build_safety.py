@@ -138,9 +138,27 @@ def test_office_files_do_not_depend_on_the_clock(tmp_path):
     assert exports.write_docx("T", {"S": frame}, tmp_path / "b.docx").read_bytes() == docx
 
 
-def _descendants(pid: int) -> list[int]:
+def _tree(pid: int) -> list[int]:
+    """Every descendant of pid (children, their children...), read from ps."""
     out = subprocess.run(["ps", "-eo", "pid=,ppid=,args="], capture_output=True, text=True).stdout
-    return [int(line.split()[0]) for line in out.splitlines() if str(pid) in line.split()[1:2]]
+    children: dict[int, list[tuple[int, str]]] = {}
+    for line in out.splitlines():
+        parts = line.split(None, 2)
+        if len(parts) >= 2:
+            children.setdefault(int(parts[1]), []).append((int(parts[0]), parts[2] if len(parts) > 2 else ""))
+    found, todo = [], [pid]
+    while todo:
+        for child, _ in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _is_kernel(pid: int) -> bool:
+    try:
+        return "ipykernel" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="ignore")
+    except OSError:
+        return False
 
 
 def test_kill_minus_9_leaves_nothing_running_and_rebuild_matches_clean(small_project):
@@ -149,22 +167,26 @@ def test_kill_minus_9_leaves_nothing_running_and_rebuild_matches_clean(small_pro
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     proc = subprocess.Popen([sys.executable, "-m", "evidence.cli", "build", "--root", str(small_project), "--jobs", "2"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, start_new_session=True)
-    deadline = time.time() + 90
-    kernels: list[int] = []
+    deadline = time.time() + 120
+    tree: list[int] = []
     while time.time() < deadline:
-        out = subprocess.run(["ps", "-eo", "pid=,ppid=,args="], capture_output=True, text=True).stdout
-        kernels = [int(line.split()[0]) for line in out.splitlines() if "ipykernel_launcher" in line]
-        if kernels:
+        tree = _tree(proc.pid)  # only this build's workers and kernels, not other tests' kernels
+        if any(_is_kernel(p) for p in tree):
             break
         time.sleep(0.2)
-    assert kernels, "no kernel started"
+    assert any(_is_kernel(p) for p in tree), "no kernel started"
     time.sleep(1.0)
-    workers = _descendants(proc.pid)
+    tree = _tree(proc.pid)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=10)
     time.sleep(3)
-    alive = [p for p in workers + kernels if os.path.exists(f"/proc/{p}") and "zombie" not in
-             open(f"/proc/{p}/status").read().lower()]
+    alive = []
+    for p in tree:
+        try:
+            if "zombie" not in Path(f"/proc/{p}/status").read_text().lower():
+                alive.append(p)
+        except OSError:
+            pass
     assert alive == [], f"still running after kill -9: {alive}"
 
     (small_project / "notebooks" / "93_slow.ipynb").unlink()

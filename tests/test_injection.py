@@ -38,7 +38,7 @@ def _free_text_fields(descriptor: dict) -> dict[str, list[str]]:
         cols = [f["name"] for f in schema["fields"]
                 if f["type"] == "string" and not f.get("constraints", {}).get("enum")
                 and not f.get("constraints", {}).get("pattern") and f["name"] not in keyed
-                and not f["name"].endswith(("_id", "bib_key", "_url", "url", "evidence"))]
+                and not f["name"].endswith(("_id", "_ids", "bib_key", "_url", "url", "evidence", "studies"))]
         out[res["path"]] = cols
     return out
 

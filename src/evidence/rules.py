@@ -176,6 +176,20 @@ def _evidence_exists(r: Row, ctx: dict) -> str | None:
     return None
 
 
+def _rating_rows_exist(r: Row, ctx: dict) -> str | None:
+    missing = [e for e in split_ids(r.get("result_ids")) if e not in ctx["evidence_ids"]]
+    if missing:
+        return f"'{missing[0]}' is not a result or adverse-event id"
+    return None
+
+
+def _rating_studies_exist(r: Row, ctx: dict) -> str | None:
+    missing = [e for e in split_ids(r.get("studies")) if e not in ctx["design"]]
+    if missing:
+        return f"'{missing[0]}' is not a study id"
+    return None
+
+
 def _verdict_cites_evidence(r: Row, _: dict) -> str | None:
     if r["verdict"] != "not_assessable" and not split_ids(r["evidence"]):
         return f"verdict '{r['verdict']}' cites no evidence row"
@@ -228,6 +242,8 @@ RULES: list[Rule] = [
     Rule("evidence_exists", "claims", "evidence", "every evidence id of a claim is a result, adverse-event or study id", _evidence_exists),
     Rule("verdict_cites_evidence", "claims", "evidence", "a verdict other than not_assessable cites evidence", _verdict_cites_evidence),
     Rule("certainty_for_efficacy", "claims", "certainty", "an efficacy or safety verdict carries a GRADE certainty", _certainty_for_efficacy),
+    Rule("rating_rows_exist", "certainty", "result_ids", "a certainty rating rests on result or adverse-event rows that exist", _rating_rows_exist),
+    Rule("rating_studies_exist", "certainty", "studies", "a certainty rating names studies that exist", _rating_studies_exist),
     Rule("recommendation_from_guidance", "recommendations", "study_id", "a recommendation comes from a guideline, consensus or review", _guidance_design),
     Rule("recommendation_cites_its_paper", "recommendations", "bib_key", "a recommendation cites a paper of its own document", _paper_of_study),
 ]
