@@ -292,6 +292,8 @@ def publish(root: Path, executed: dict[str, Path], base: EvidenceBase, site: Pat
             shutil.copyfile(chart, src / "figures" / "evidence-map.svg")
         (src / "index.md").write_text(landing_page(base, sections, titles, chart.exists()), encoding="utf-8")
         shutil.copyfile(TEMPLATE_DIR / "site_conf.py", src / "conf.py")
+        (src / "_templates").mkdir(exist_ok=True)
+        shutil.copyfile(TEMPLATE_DIR / "site_layout.html", src / "_templates" / "layout.html")
         shutil.copyfile(TEMPLATE_DIR / "site.css", src / "_static" / "evidence.css")
         _site_bib(root, src / "references.bib")
         extra = src / "_extra"

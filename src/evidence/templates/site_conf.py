@@ -47,3 +47,5 @@ html_theme_options = {
     "secondary_sidebar_items": [],
 }
 html_context = {"default_mode": "light"}
+# layout.html re-escapes the page title the theme prints in its print-only header.
+templates_path = ["_templates"]
