@@ -7,7 +7,7 @@ All runs use a scratch copy of the project, so build/ in the working tree is unt
 4. rebuild after editing one data file (content changes, so every notebook reruns),
 5. baseline: the same 11 notebook runs one after another with
    `jupyter nbconvert --to notebook --execute` (templates parameterised first with papermill --prepare-only).
-Targets (2 cores): no-op < 2 s, cold <= 0.7 x baseline.
+Targets (2 cores): no-op < 1 s, markdown-only edit starts no kernel, cold <= 0.6 x baseline.
 """
 
 from __future__ import annotations
@@ -45,14 +45,25 @@ def main() -> None:
         cold = timed(evidence, work)
         print(f"cold build (incl. exports):    {cold:6.1f} s", flush=True)
         noop = timed(evidence, work)
-        print(f"no-op rebuild:                 {noop:6.2f} s   (target < 2 s)", flush=True)
+        print(f"no-op rebuild:                 {noop:6.2f} s   (target < 1 s)", flush=True)
         (work / "data" / "studies.csv").touch()
         touched = timed(evidence, work)
         print(f"after touching a data file:    {touched:6.2f} s   (content unchanged: nothing reruns)", flush=True)
         with (work / "data" / "arms.csv").open("a", encoding="utf-8") as fh:
             fh.write("\n")
         edited = timed(evidence, work)
-        print(f"after editing a data file:     {edited:6.1f} s   (every notebook depends on the data, so all rerun)", flush=True)
+        print(f"after editing a data file:     {edited:6.1f} s   (only the notebooks that read arms.csv rerun)", flush=True)
+        import json as _json
+
+        page = work / "notebooks" / "05_dosing.ipynb"
+        nb = _json.loads(page.read_text(encoding="utf-8"))
+        md = next(c for c in nb["cells"] if c["cell_type"] == "markdown")
+        md["source"] = ("".join(md["source"]) if isinstance(md["source"], list) else md["source"]) + "\n\nEdited prose."
+        page.write_text(_json.dumps(nb), encoding="utf-8")
+        start_md = time.perf_counter()
+        proc = subprocess.run(evidence, cwd=work, capture_output=True, text=True)
+        print(f"after a markdown-only edit:    {time.perf_counter() - start_md:6.1f} s   kernels started: "
+              f"{proc.stdout.count('] ran ')} (site re-rendered)", flush=True)
 
         base = validate(work)
         prepared = work / "notebooks" / ".prepared"
@@ -74,7 +85,8 @@ def main() -> None:
         runs = len(list(prepared.glob("*.ipynb")))
 
     print(f"baseline nbconvert, serial:    {baseline:6.1f} s   ({runs} notebook runs; notebooks only, no exports or site)")
-    print(f"ratios: cold / baseline = {cold / baseline:.2f} (target <= 0.70); edited / baseline = {edited / baseline:.2f}")
+    print(f"ratios: cold / baseline = {cold / baseline:.2f} (target <= 0.60; cold includes exports and the Sphinx site); "
+          f"edited / baseline = {edited / baseline:.2f}")
 
 
 if __name__ == "__main__":
