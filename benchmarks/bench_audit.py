@@ -20,7 +20,7 @@ the same section (claims.csv has a `section` column, and sections come from the 
 headings) by word overlap after stemming and synonym folding; across the whole document
 only when its section is not found.
 
-Run: .venv/bin/python benchmarks/bench_audit.py [--seeds /work/shared/seeds]
+Run: .venv/bin/python benchmarks/bench_audit.py [--seeds ../shared/seeds]
 """
 
 from __future__ import annotations
@@ -173,7 +173,7 @@ def _pct(value: float) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", default="/work/shared/seeds", help="folder holding the seed documents")
+    parser.add_argument("--seeds", default=str(Path(__file__).resolve().parents[2] / "shared" / "seeds"), help="folder holding the seed documents (default: ../shared/seeds beside the project)")
     parser.add_argument("--root", default=None, help="project folder (default: found from here)")
     args = parser.parse_args(argv)
     root = Path(args.root).resolve() if args.root else find_root(Path(__file__).resolve().parent)
