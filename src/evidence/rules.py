@@ -26,7 +26,7 @@ IG_INTERVENTIONS = ("ivig", "ivig_plus_prednisone", "scig")
 
 # Reader-facing text says what a source shows and where, never how a figure was found.
 WORKING_NOTE = re.compile(
-    r"\b(this session|previous session|the session|assignment brief|the brief|helper|search tool|look-?ups?|looked up"
+    r"\b(this session|previous session|the session|assignment brief|task brief|the brief|helper|search tool|look-?ups?|looked up"
     r"|lookup ids?|not reached|could not be reached|page read|pages read|we read|i read|was read on|read on a copy"
     r"|stored corpus|the corpus|in the corpus)\b",
     re.I,
