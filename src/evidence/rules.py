@@ -28,7 +28,7 @@ IG_INTERVENTIONS = ("ivig", "ivig_plus_prednisone", "scig")
 WORKING_NOTE = re.compile(
     r"\b(this session|previous session|the session|assignment brief|task brief|the brief|helper|search tool|look-?ups?|looked up"
     r"|lookup ids?|not reached|could not be reached|page read|pages read|we read|i read|was read on|read on a copy"
-    r"|stored corpus|the corpus|in the corpus)\b",
+    r"|stored corpus|the corpus|in the corpus|find_string|read_file)\b",
     re.I,
 )
 # Columns that name things rather than describe them are not searched for working notes.
