@@ -73,10 +73,15 @@ def claim_figures(result: AuditResult, claims: pd.DataFrame, threshold: float = 
     statements = result.statements
     pairs = _pairs(claims, statements)
     subtype_of = dict(zip(claims["claim_id"], claims["subtype"]))
+    domain_of = dict(zip(claims["claim_id"], claims["outcome_domain"]))
     best: dict[str, tuple[float, int]] = {}
+    rank: dict[str, tuple[float, bool]] = {}
     for (cid, i), score in pairs.items():
-        if score >= threshold and score > best.get(cid, (-1.0, -1))[0]:
-            best[cid] = (score, i)
+        # A sentence listing several outcomes gives one statement per outcome (same text): the claim
+        # corresponds to the statement about its own outcome when there is one.
+        key = (score, statements[i].outcome_domain == domain_of[cid])
+        if score >= threshold and key > rank.get(cid, (-1.0, False)):
+            best[cid], rank[cid] = (score, i), key
     used = {i for (_, i), score in pairs.items() if score >= threshold}
     subtype_ok = sum(1 for cid, (_, i) in best.items() if statements[i].subtype == subtype_of[cid])
     by_id = claims.set_index("claim_id")

@@ -71,7 +71,10 @@ def evidence(tmp_path: Path) -> Evidence:
 def audit_text(tmp_path: Path, evidence: Evidence, text: str, name: str = "doc.txt"):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    return {s.sentence: s for s in audit_document(path, evidence=evidence).statements}
+    out: dict = {}
+    for s in audit_document(path, evidence=evidence).statements:
+        out.setdefault(s.sentence, s)  # a sentence listing several outcomes: its first (tagged) statement
+    return out
 
 
 def one(tmp_path: Path, evidence: Evidence, title: str, sentence: str):
@@ -366,3 +369,112 @@ def test_an_unnamed_trial_whose_figure_matches_the_base_is_not_set_aside(tmp_pat
     assert s.number_check in ("match", "partial")  # TRIALX gives 79%; another study of the outcome gives 95%
     assert s.verdict != "not_assessable" and "figure_without_source" not in s.judgement.flags
     assert s.judgement.evidence[0].id == "trialx_r01"
+
+
+# ------------------------------------------------------- comparisons, frequency words, listed outcomes
+
+
+def test_a_claim_of_difference_needs_a_contrast(tmp_path, evidence):
+    s = one(tmp_path, evidence, "Side effects of IVIG in myositis",
+            "Headache after an IVIG infusion is milder than after other immunosuppressive drugs.")
+    assert "comparison_without_evidence" in s.judgement.flags
+    assert s.verdict == "not_supported" and "milder than" in s.judgement.reason
+
+
+def test_a_difference_measured_between_arms_is_not_flagged(tmp_path, evidence):
+    s = one(tmp_path, evidence, "Inclusion body myositis",
+            "Patients with inclusion body myositis had better muscle strength on IVIG than on placebo.")
+    assert s.judgement.evidence and s.judgement.evidence[0].id == "ibmtrial_r01"
+    assert "comparison_without_evidence" not in s.judgement.flags
+    assert s.verdict == "contradicted"  # the contrast exists and was null
+
+
+def test_uncommon_is_read_as_under_one_in_ten(tmp_path, evidence):
+    s = one(tmp_path, evidence, "Side effects of IVIG in myositis", "Headache after an IVIG infusion is uncommon.")
+    assert "absolute_word" in s.judgement.flags and "'uncommon' but" in s.judgement.reason
+    s = one(tmp_path, evidence, "Side effects of IVIG in myositis", "Aseptic meningitis after an IVIG infusion is uncommon.")
+    assert "absolute_word" not in s.judgement.flags
+
+
+def test_well_tolerated_is_weighed_against_adverse_events(tmp_path, evidence):
+    s = one(tmp_path, evidence, "Side effects of IVIG in myositis",
+            "IVIG infusions are well tolerated, and headache after infusion passes.")
+    assert "absolute_word" in s.judgement.flags and "although adverse events occur" in s.judgement.reason
+    assert s.verdict == "partly_supported"
+
+
+def test_a_sentence_listing_outcomes_is_judged_per_outcome(tmp_path, evidence):
+    path = tmp_path / "doc.txt"
+    path.write_text("IVIG in dermatomyositis\nIVIG improves muscle strength and the skin rash in dermatomyositis.\n",
+                    encoding="utf-8")
+    statements = audit_document(path, evidence=evidence).statements
+    assert [s.outcome_domain for s in statements] == ["skin", "strength"]
+    assert [s.statement_id for s in statements] == ["doc_s001", "doc_s001a"]
+    assert len({s.sentence for s in statements}) == 1
+
+
+def test_a_single_outcome_sentence_is_one_statement(tmp_path, evidence):
+    path = tmp_path / "doc.txt"
+    path.write_text("Side effects\nHeadache after an IVIG infusion is common in myositis.\n", encoding="utf-8")
+    assert len(audit_document(path, evidence=evidence).statements) == 1
+
+
+# ------------------------------------------------------- guidance tables, subtype fit, graded rows first
+
+
+def _guidance_tables() -> dict[str, pd.DataFrame]:
+    rec = {"rec_id": "guide_rec01", "study_id": "guide2020", "bib_key": "guide2020", "subtype": "pm", "context": "refractory",
+           "intervention": "ivig", "statement_kind": "recommendation", "stance": "conditional", "grade": "2C",
+           "grade_scale": "GRADE", "recommendation": "Offer IVIG to adults with polymyositis refractory to steroids and methotrexate",
+           "population": "Refractory polymyositis", "locator": "Table 3", "source_url": "https://guide.example.org/2020",
+           "source_tier": "primary", "note": ""}
+    approval = {"approval_id": "brand_fda_dm", "product": "Brandgam", "agent": "immune globulin", "agent_class": "ivig",
+                "regulator": "FDA", "indication": "Dermatomyositis in adults", "subtype": "dm", "population": "adults",
+                "status": "approved", "approved_on": "2021-07", "bib_key": "brand_label", "locator": "Indications",
+                "source_url": "https://label.example.org/brandgam", "source_tier": "primary", "note": ""}
+    reaction = {"rate_id": "cohortz_all", "study_id": "cohortz", "reaction": "Any infusion reaction", "population": "All recipients",
+                "patients_with": 12, "patients_total": 40, "percent_patients": 30.0, "percent_patients_high": None,
+                "infusions_with": 20, "infusions_total": 400, "percent_infusions": 5.0, "percent_infusions_high": None,
+                "bib_key": "cohortz", "locator": "Table 2", "source_url": "https://journal.example.org/cohortz",
+                "source_tier": "primary", "note": ""}
+    return {"recommendations": pd.DataFrame([rec]), "approvals": pd.DataFrame([approval]),
+            "infusion_reactions": pd.DataFrame([reaction])}
+
+
+def test_recommendations_approvals_and_reaction_rates_are_evidence(tmp_path):
+    from evidence.audit.match import _guidance_rows
+
+    rows = {r.id: r for r in _guidance_rows(_guidance_tables(), {})}
+    assert rows["guide_rec01"].domain == "treatment_position" and rows["guide_rec01"].figure == "conditional, grade 2C"
+    assert rows["brand_fda_dm"].domain == "regulatory" and rows["brand_fda_dm"].figure == "approved 2021-07"
+    assert rows["cohortz_all"].percent == 30.0 and rows["cohortz_all"].counts == (12, 40)
+    ev = Evidence(root=tmp_path, rows=list(ROWS) + list(rows.values()), regimens=[],
+                  bib=Bibliography(tmp_path / "none.bib", {}), documents=DOCUMENTS)
+    ev.index = BM25Index(ev.rows)
+    s = one(tmp_path, ev, "Polymyositis", "IVIG is recommended for polymyositis refractory to steroids.")
+    assert s.outcome_domain == "treatment_position"
+    assert s.judgement.evidence[0].id == "guide_rec01" and s.verdict == "supported"
+    s = one(tmp_path, ev, "Side effects", "Infusion reactions with IVIG are rare.")
+    assert "absolute_word" in s.judgement.flags and "30%" in s.judgement.reason
+
+
+def test_facts_about_the_product_cross_subtypes_but_efficacy_does_not(tmp_path):
+    dose = _row("trialx_r09", "loading dose 2 g/kg over 2 to 5 days dermatomyositis TRIALX", "dm", "dosing",
+                study="trialx", label="TRIALX", outcome="Loading dose", figure="mean 2 g/kg", kind="descriptive")
+    ev = Evidence(root=tmp_path, rows=list(ROWS) + [dose], regimens=[], bib=Bibliography(tmp_path / "none.bib", {}),
+                  documents=DOCUMENTS)
+    ev.index = BM25Index(ev.rows)
+    hosts = own_hosts(ev, "doc")
+    assert [r.id for r in relevant_rows("The loading dose in polymyositis is 2 g/kg over 2 to 5 days.", "pm", "dosing", ev,
+                                        "doc", hosts)] == ["trialx_r09"]
+    assert relevant_rows("IVIG raises the total improvement score in polymyositis.", "pm", "composite", ev, "doc", hosts) == []
+
+
+def test_the_rows_a_grading_rests_on_come_first(tmp_path, evidence):
+    evidence.findings[("dm", "composite")] = Finding("dm", "composite", "moderate", ("trialx",), "one RCT", False,
+                                                     ("trialx_r01",))
+    rows = relevant_rows("Dermatomyositis total improvement score responders improve on IVIG.", "dm", "composite",
+                         evidence, "doc", own_hosts(evidence, "doc"))
+    assert rows[0].id == "trialx_r01"
+    rows = relevant_rows("IVIG helps dermatomyositis.", "dm", "skin", evidence, "doc", own_hosts(evidence, "doc"))
+    assert rows == []

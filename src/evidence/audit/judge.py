@@ -41,6 +41,7 @@ FLAGS = {
     "incidence_vs_prevalence": "incidence and prevalence confused",
     "trial_total_for_arm": "a trial's total used where an arm's denominator belongs",
     "figure_without_source": "a figure with no source in the base",
+    "comparison_without_evidence": "a comparison (better, fewer, faster, than) no controlled contrast in the base makes",
 }
 MAX_EVIDENCE = 3
 EFFICACY_DOMAINS = frozenset(
@@ -56,7 +57,8 @@ _NEGATION_RE = re.compile(r"\b(?:not|no|never|without|neither|nor|fail(?:ed|s)?|
 _HEDGE_RE = re.compile(
     r"\b(?:may|might|can|could|some|often|usually|possibl\w*|probabl\w*|potential\w*|suggest\w*|appears?|likely|help)\b", re.I)
 _ABSOLUTE_RE = re.compile(
-    r"(?<!not )(?<!n't )(?<!n\u2019t )\b(rare(?:ly)?|proven|consistently|only|no approved|always|safe(?:ly)?|never|guaranteed?|cures?"
+    r"(?<!not )(?<!n't )(?<!n\u2019t )\b(rare(?:ly)?|uncommon|proven|consistently|only|no approved|always|safe(?:ly)?|never|guaranteed?|cures?"
+    r"|well[- ]tolerated|good safety profile"
     r"|first(?=\s+(?:and only\s+)?(?:fda|approved|ivig|immunoglobulin|drug|medicine|product|brand)))\b", re.I)
 # Tempered efficacy ("less predictable", "limited", "questionable") agrees with null trials rather than defying them.
 _TEMPERED_RE = re.compile(r"\b(?:less|limited|modest|unclear|uncertain|questionable|unpredictable|inconsistent|mixed)\b", re.I)
@@ -68,8 +70,14 @@ _IVIG_RE = re.compile(r"\bIVI?G\b|immun[eo]\s*globulin|\binfusions?\b|\btreatmen
 _OTHER_STUDY_RE = re.compile(
     r"\b(?:a|an|one|another|in (?:a|one))\s+(?:\w+[\s-]+){0,4}?(?:study|review|trial|series|audit|survey|analysis|report)\b",
     re.I)
+# "Better tolerated than", "fewer reactions", "faster relief", "strongest results when started early":
+# a claim of difference needs a row that measures the difference.
+_COMPARATIVE_RE = re.compile(
+    r"\b(?:better|fewer|faster|quicker|sooner|superior|strongest|best(?:[- ]tolerated)?|more effective|easier to)\b"
+    r"|\b\w+er than\b|\bthan (?:other|some|standard)\b", re.I)
 _ORDER = {"supported": 0, "partly_supported": 1, "not_supported": 2, "contradicted": 3, "not_assessable": -1}
 CERTAINTY_LOW = ("low", "very_low")
+RARE_BELOW = {"uncommon": 10.0}  # percent at or above which a frequency word is overstated (default 1%)
 
 
 @dataclass
@@ -106,10 +114,15 @@ def names_study(sentence: str, row: EvidenceRow) -> bool:
     return all(part in words for part in re.findall(r"[a-z0-9]+", row.label.lower()))
 
 
+SUBTYPE_FREE_DOMAINS = frozenset({"safety", "dosing", "product"})  # a product's facts and harms do not change with the subtype
+
+
 def _subtype_fits(row: EvidenceRow, subtype: str) -> bool:
-    if subtype == "myositis" or row.subtype == subtype:
+    """A row speaks to a statement's subtype: the same one, a mixed population that includes it,
+    or any subtype for facts about the product itself (dose, safety, composition)."""
+    if subtype == "myositis" or row.subtype in (subtype, "myositis"):
         return True
-    return row.subtype in ("myositis", "any_indication") and row.domain == "safety"
+    return row.subtype == "any_indication" or row.domain in SUBTYPE_FREE_DOMAINS
 
 
 def relevant_rows(sentence: str, subtype: str, domain: str, evidence: Evidence, doc_id: str,
@@ -152,6 +165,17 @@ def relevant_rows(sentence: str, subtype: str, domain: str, evidence: Evidence, 
             picked.append(row)
             seen.add(row.id)
     primary = [r for r in picked if r.domain == domain]
+    # The rows the base's grading for this subtype and outcome rests on come first: a reviewer cites those.
+    finding = _finding(evidence, subtype, domain)
+    key_ids = finding.result_ids if finding else ()
+    found = {r.id for r in primary}
+    if any(i in found for i in key_ids):
+        # Graded rows among the relevant ones lead (study order of the grading).
+        lead = [r for i in key_ids for r in primary if r.id == i]
+        primary = lead + [r for r in primary if r.id not in key_ids]
+    elif not primary and domain in EFFICACY_DOMAINS:
+        # Nothing matched by words: the rows the grading for this subtype and outcome rests on.
+        primary = [by_id[i] for i in key_ids if i in by_id and allowed(by_id[i])]
     if primary or domain in EFFICACY_DOMAINS - {"composite"}:
         return primary[:MAX_EVIDENCE]  # an outcome the base does not report is not backed by another outcome
     return picked[:MAX_EVIDENCE]
@@ -180,8 +204,10 @@ def _absolute_findings(sentence: str, rows: list[EvidenceRow], finding: Finding 
     out = []
     topic = set(tokens(sentence)) - _GENERIC
     for word in {m.group(1).lower() for m in _ABSOLUTE_RE.finditer(sentence)}:
-        if word.startswith("rare") or word == "never":
-            common = [r for r in rows if r.percent is not None and r.percent >= 1.0 and r.domain == "safety"
+        if word.startswith("rare") or word in ("never", "uncommon"):
+            # Read as a lay reader would: "rare" is under 1 in 100, "uncommon" under 1 in 10.
+            bound = RARE_BELOW.get(word, 1.0)
+            common = [r for r in rows if r.percent is not None and r.percent >= bound and r.domain == "safety"
                       and set(tokens(r.outcome)) & topic]
             if common:
                 out.append(f"'{word}' but {_cite(common, 1)} is {common[0].percent:.0f}%")
@@ -192,12 +218,12 @@ def _absolute_findings(sentence: str, rows: list[EvidenceRow], finding: Finding 
                 if null_elsewhere:
                     basis += f"; null controlled trials in {', '.join(sorted({f.subtype for f in null_elsewhere}))}"
                 out.append(f"'{word}' against {basis}")
-        elif word.startswith("safe"):
+        elif word.startswith(("safe", "well", "good")):
             serious = [r for r in rows if r.kind == "adverse_event" and r.percent]
             if serious:
                 out.append(f"'{word}' although adverse events occur: {_cite(serious, 1)}")
         elif word in ("first", "only", "no approved"):
-            labels = [r for r in rows if r.design == "drug_label"]
+            labels = [r for r in rows if r.design == "drug_label" or r.table == "approvals"]
             if not labels:
                 out.append(f"'{word}' with no approval or label row in the base to confirm it")
     return sorted(out)
@@ -211,6 +237,28 @@ def _trial_total_for_arm(sentence: str, rows: list[EvidenceRow]) -> str:
             if len(r.counts) >= 3 and r.counts[0] == a and r.counts[1] != b and b in r.counts[2:]:
                 return f"{a} of {b}: {b} is the trial's enrolment, the arm's denominator is {r.counts[1]} ({r.id})"
     return ""
+
+
+def _unbacked_comparison(sentence: str, rows: list[EvidenceRow]) -> str:
+    """The comparative words of a claim of difference that no row measures, or "".
+
+    A row measures a difference when it is a between-arm contrast, or when two arms of one
+    study are among the rows. Tempered or negated sentences ("less predictable") are not claims of difference.
+    """
+    if _TEMPERED_RE.search(sentence) or _negated(sentence):
+        return ""
+    words = sorted({m.group(0).lower() for m in _COMPARATIVE_RE.finditer(sentence)})
+    if not words:
+        return ""
+    arms: dict[str, set[str]] = {}
+    for r in rows:
+        if r.kind == "between_arm":
+            return ""
+        if r.kind == "arm_outcome" and ":" in r.figure:
+            arms.setdefault(r.study, set()).add(r.figure.split(":", 1)[0])
+    if any(len(a) >= 2 for a in arms.values()):
+        return ""
+    return f"'{', '.join(words)}' claims a difference that no controlled contrast among the rows measures"
 
 
 CLAIM_MATCH = 75  # similarity (0-100) of sorted folded words at which a statement says what a registered claim says
@@ -270,6 +318,10 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     if denominator:
         flags.append("trial_total_for_arm")
         notes.append(denominator)
+    comparison = _unbacked_comparison(sentence, rows)
+    if comparison:
+        flags.append("comparison_without_evidence")
+        notes.append(comparison)
     figures = [q for q in extract_quantities(sentence) if q.kind in ("percent", "count")]
     if figures and (not rows or number_status == "nothing to compare"):
         flags.append("figure_without_source")
@@ -298,7 +350,8 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         lead = "no evidence in the base"
     elif "figure_without_source" in flags and not rows:
         verdict, lead = "not_assessable", "no evidence in the base for this figure"
-    elif "figure_without_source" in flags or any(a.startswith("'proven'") for a in absolute):
+    elif ("figure_without_source" in flags or "comparison_without_evidence" in flags
+          or any(a.startswith("'proven'") for a in absolute)):
         verdict, lead = "not_supported", "not borne out by the base"
     elif flags or number_status == "partial":
         verdict, lead = "partly_supported", "overstated or only partly backed"

@@ -78,6 +78,7 @@ class Finding:
     studies: tuple[str, ...]
     reason: str
     null: bool
+    result_ids: tuple[str, ...] = ()  # the rows the grading rests on: the ones a reviewer cites first
 
 
 _NULL_RE = re.compile(
@@ -89,12 +90,25 @@ def _findings(tables: dict[str, pd.DataFrame]) -> dict[tuple[str, str], Finding]
     frame = tables.get("certainty")
     if frame is None:
         return {}
-    out = {}
+    results = tables.get("results")
+    first_rows: dict[tuple[str, str], list[str]] = {}
+    if results is not None:
+        for res in results.itertuples():
+            first_rows.setdefault((str(res.study_id), str(res.outcome_domain)), []).append(str(res.result_id))
+    out: dict[tuple[str, str], Finding] = {}
     for r in frame.itertuples():
         reason = _text(r.reasons)
+        key = (str(r.subtype), str(r.outcome_domain))
         studies = tuple(s.strip() for s in str(r.studies).split(";") if s.strip()) if _present(r.studies) else ()
-        out[(str(r.subtype), str(r.outcome_domain))] = Finding(
-            str(r.subtype), str(r.outcome_domain), _text(r.certainty), studies, reason, bool(_NULL_RE.search(reason)))
+        ids = tuple(s.strip() for s in str(r.result_ids).split(";") if s.strip()) if _present(r.result_ids) else ()
+        # Without listed rows, each graded study's first row of that outcome (its headline figure).
+        ids = ids or tuple(first_rows[(st, key[1])][0] for st in studies if (st, key[1]) in first_rows)
+        if key in out:  # several graded outcomes of one domain: the first listed is the headline one
+            head = out[key]
+            out[key] = Finding(head.subtype, head.domain, head.certainty, tuple(dict.fromkeys(head.studies + studies)),
+                               head.reason, head.null, tuple(dict.fromkeys(head.result_ids + ids)))
+            continue
+        out[key] = Finding(key[0], key[1], _text(r.certainty), studies, reason, bool(_NULL_RE.search(reason)), ids)
     return out
 
 
@@ -294,6 +308,70 @@ def _claim_rows(tables: dict[str, pd.DataFrame]) -> list[EvidenceRow]:
     return rows
 
 
+def _fact(value: Any) -> str:
+    return _num(value) if _present(value) and re.fullmatch(r"-?\d+(?:\.\d+)?", str(value)) else _text(value)
+
+
+def _guidance_rows(tables: dict[str, pd.DataFrame], info: dict[str, tuple[str, str]]) -> list[EvidenceRow]:
+    """Recommendations, approvals, product facts, epidemiology and infusion-reaction rates as searchable rows.
+
+    These answer the treatment-position, regulatory, product, epidemiology and safety statements
+    that no trial result states; each keeps its own source, tier and locator.
+    """
+    meta = _study_meta(tables)
+    rows: list[EvidenceRow] = []
+    frame = tables.get("recommendations")
+    for r in () if frame is None else frame.itertuples():
+        label = meta.get(r.study_id, (r.study_id, ""))[0]
+        stance = str(r.stance).replace("_", " ")
+        grade = f", grade {r.grade}" if _present(r.grade) else ""
+        context = str(r.context).replace("_", " ") if _present(r.context) else ""
+        text = _text(r.recommendation, r.population, context, "recommend guideline treatment option", stance)
+        rows.append(EvidenceRow(
+            r.rec_id, "recommendations", text, str(r.subtype), "treatment_position", _text(r.study_id, r.locator),
+            study=str(r.study_id), label=label, outcome=str(r.recommendation), figure=f"{stance}{grade}",
+            kind="recommendation", design="guideline", tier=_text(r.source_tier), url=_text(r.source_url)))
+    frame = tables.get("approvals")
+    for a in () if frame is None else frame.itertuples():
+        text = _text(a.product, a.agent, a.regulator, a.indication, a.population, a.status, "approval approved indication label")
+        rows.append(EvidenceRow(
+            a.approval_id, "approvals", text, str(a.subtype) if _present(a.subtype) else "myositis", "regulatory",
+            _text(a.bib_key, a.locator), study=str(a.bib_key), label=_text(a.product, a.regulator),
+            outcome=_text(a.indication), figure=_text(a.status, a.approved_on), kind="approval", design="drug_label",
+            tier=_text(a.source_tier), url=_text(a.source_url)))
+    frame = tables.get("products")
+    for f in () if frame is None else frame.itertuples():
+        value = _text(f.value_text) or _text(_fact(f.value), f.unit)
+        text = _text(f.product, f.manufacturer, str(f.fact).replace("_", " "), f.value_text, f.note, "product brand")
+        rows.append(EvidenceRow(
+            f.fact_id, "products", text, "any_indication", "product", _text(f.bib_key, f.locator), study=str(f.bib_key),
+            label=str(f.product), outcome=str(f.fact).replace("_", " "), figure=value, kind="product_fact",
+            tier=_text(f.source_tier), url=_text(f.source_url)))
+    frame = tables.get("epidemiology")
+    for e in () if frame is None else frame.itertuples():
+        figure = _text(_fact(e.value), e.unit)
+        text = _text(e.measure, e.definition, e.population, e.period, vocab.SUBTYPE.label(e.subtype)
+                     if e.subtype in vocab.SUBTYPE else e.subtype)
+        rows.append(EvidenceRow(
+            e.epi_id, "epidemiology", text, str(e.subtype), "epidemiology", _text(e.bib_key, e.locator),
+            study=str(e.bib_key), label=str(e.bib_key), outcome=_text(e.measure, e.population), figure=figure,
+            kind="descriptive", tier=_text(e.source_tier), url=_text(e.source_url)))
+    frame = tables.get("infusion_reactions")
+    for x in () if frame is None else frame.itertuples():
+        percent = float(x.percent_patients) if _present(x.percent_patients) else (
+            float(x.percent_infusions) if _present(x.percent_infusions) else None)
+        counts = tuple(int(v) for v in (x.patients_with, x.patients_total) if _present(v))
+        per = [f"{_fact(x.percent_patients)}% of patients"] if _present(x.percent_patients) else []
+        per += [f"{_fact(x.percent_infusions)}% of infusions"] if _present(x.percent_infusions) else []
+        label = meta.get(x.study_id, (x.study_id, ""))[0]
+        rows.append(EvidenceRow(
+            x.rate_id, "infusion_reactions", _text(x.reaction, x.population, "infusion reaction adverse event safety"),
+            "any_indication", "safety", _text(x.study_id, x.locator), percent, counts, study=str(x.study_id), label=label,
+            outcome=str(x.reaction), figure=", ".join(per), kind="adverse_event", tier=_text(x.source_tier),
+            url=_text(x.source_url)))
+    return rows
+
+
 def _regimens(tables: dict[str, pd.DataFrame], info: dict[str, tuple[str, str]]) -> list[Regimen]:
     """IVIG arms with a dose, days or interval, plus dosing results given in g/kg or weeks."""
     out: list[Regimen] = []
@@ -339,7 +417,7 @@ def _stamp(root: Path) -> tuple:
 def _cached_evidence(root: str, stamp: tuple) -> Evidence:
     tables, bib, problems = _read_tables(Path(root))
     info = _study_info(tables)
-    rows = _result_rows(tables, info) + _ae_rows(tables, info) + _claim_rows(tables)
+    rows = _result_rows(tables, info) + _ae_rows(tables, info) + _guidance_rows(tables, info) + _claim_rows(tables)
     evidence = Evidence(Path(root), rows, _regimens(tables, info), bib, tables.get("documents"), problems)
     evidence.index = BM25Index(rows) if rows else None
     evidence.findings = _findings(tables)

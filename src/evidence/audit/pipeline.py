@@ -16,7 +16,7 @@ from .match import Evidence, EvidenceRow, load_evidence, tokens
 from .numbers import number_check
 from .read import Document, read_document
 from .refs import RefMatch, audit_references
-from .tag import Candidate, candidates
+from .tag import Candidate, candidates, listed_domains
 
 # --------------------------------------------------------------------------- audit
 
@@ -153,19 +153,25 @@ def _trusted(status: str, detail: str, sentence: str, comparable: list[EvidenceR
 def _statements(doc_id: str, kept: list[Candidate], evidence: Evidence, hosts: frozenset[str]) -> list[Statement]:
     out = []
     for n, c in enumerate(kept, start=1):
-        linked = evidence.index.top(c.sentence, c.subtype, c.outcome_domain) if evidence.index else []
-        linked = [(r, score) for r, score in linked if not (r.table == "claims" and r.study == doc_id)]
-        rows = relevant_rows(c.sentence, c.subtype, c.outcome_domain, evidence, doc_id, hosts)
-        # Like with like: figures are held only against rows of the same outcome that report an arm or pool.
-        comparable = like_rows(c.sentence, [r for r in rows if r.domain == c.outcome_domain and r.kind not in _NOT_LIKE])
-        status, detail = number_check(c.sentence, c.subtype, comparable, evidence.regimens)
-        status, detail = _trusted(status, detail, c.sentence, comparable)
-        judgement = judge(c.sentence, c.subtype, c.outcome_domain, rows, status, detail, evidence, doc_id, hosts)
-        suggestions = [(r.id, score) for r, score in linked]
-        statement_id = f"{doc_id}_s{n:03d}"
-        out.append(Statement(statement_id, c.section, c.sentence, c.subtype, c.outcome_domain, suggestions, status, detail,
-                             judgement))
+        for k, domain in enumerate(listed_domains(c.sentence, c.outcome_domain)):
+            statement_id = f"{doc_id}_s{n:03d}" + ("" if k == 0 else chr(ord("a") + k - 1))
+            out.append(_statement(statement_id, c, domain, doc_id, evidence, hosts))
     return out
+
+
+def _statement(statement_id: str, c: Candidate, domain: str, doc_id: str, evidence: Evidence,
+               hosts: frozenset[str]) -> Statement:
+    """One claim of a sentence, about one outcome domain, matched, number-checked and judged."""
+    linked = evidence.index.top(c.sentence, c.subtype, domain) if evidence.index else []
+    linked = [(r, score) for r, score in linked if not (r.table == "claims" and r.study == doc_id)]
+    rows = relevant_rows(c.sentence, c.subtype, domain, evidence, doc_id, hosts)
+    # Like with like: figures are held only against rows of the same outcome that report an arm or pool.
+    comparable = like_rows(c.sentence, [r for r in rows if r.domain == domain and r.kind not in _NOT_LIKE])
+    status, detail = number_check(c.sentence, c.subtype, comparable, evidence.regimens)
+    status, detail = _trusted(status, detail, c.sentence, comparable)
+    judgement = judge(c.sentence, c.subtype, domain, rows, status, detail, evidence, doc_id, hosts)
+    suggestions = [(r.id, score) for r, score in linked]
+    return Statement(statement_id, c.section, c.sentence, c.subtype, domain, suggestions, status, detail, judgement)
 
 
 def audit_document(path: Path, root: Path | None = None, evidence: Evidence | None = None) -> AuditResult:

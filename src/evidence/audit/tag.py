@@ -118,9 +118,6 @@ DOMAIN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("regulatory", _any(
         r"\bFDA\b", r"\bEMA\b", r"\bapprov(?:al|ed|es)\b", r"\bindicat(?:ed|ion)\b", r"\blicen[cs]ed\b", r"\boff[- ]label\b")),
     ("survival", _any(r"\bsurviv", r"\bmortality\b", r"\bdeaths?\b", r"\blife expectancy\b", r"\bdie[sd]?\b", r"\bfatal")),
-    ("treatment_position", _any(
-        r"\bfirst[- ]line\b", r"\bsecond[- ]line\b", r"\bthird[- ]line\b", r"\badd[- ]on\b", r"\bwhen (?:other|standard|first)",
-        r"\bdo(?:n['\u2019]t| not) respond\b", r"\brefractory\b", r"\bresistant to\b", r"\bafter (?:other|standard) treatments")),
     ("dosing", _any(
         r"\d\s*(?:g|grams?|mg)\s*(?:/|per)\s*(?:kg|kilo)", r"\bdos(?:e|es|ing|age)\b", r"\bevery\s+(?:\d+|other)\b",
         r"\bonce a month\b", r"\bmonthly\b", r"\bconsecutive days\b", r"\bmaintenance\b", r"\binfusion (?:rate|schedule)",
@@ -150,6 +147,14 @@ DOMAIN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("function_qol", _any(
         r"quality of life", r"daily (?:life|activities|tasks)", r"mobility", r"\bfunction", r"independen", r"endurance",
         r"stamina", r"stairs")),
+    ("treatment_position", _any(
+        r"\bfirst[- ]line\b", r"\bsecond[- ]line\b", r"\bthird[- ]line\b", r"\badd[- ]on\b", r"\bwhen (?:other|standard|first)",
+        r"\bdo(?:n['\u2019]t| not) respond\b", r"\brefractory\b", r"\bresistant to\b", r"\bafter (?:other|standard) treatments",
+        r"\brecommend\w*", r"\badvised?\b", r"\bsalvage\b", r"\breserved?\b", r"\bnext step\b", r"\bfirst step\b",
+        r"\b(?:aren['\u2019]t|are not|isn['\u2019]t|is not) (?:working|effective|enough)", r"\bdespite\b",
+        r"\b(?:can|may|should) be (?:used|given|considered|tried)\b", r"\bearly in (?:the )?(?:course|treatment)",
+        r"\bsuit(?:s|able)?\b", r"\bcandidates?\b", r"\binduction\b", r"\bflares?\b",
+        r"\bwhen (?:\w+\s){0,3}?(?:fail|do not work|don['\u2019]t work|are not enough|stop working)")),
     ("composite", _any(r"\bTIS\b", r"total improvement score", r"response rate", r"responders?", r"\bremission\b")),
     ("epidemiology", _any(
         r"\bage[sd]?\b", r"years old", r"\brare\b", r"diagnos", r"prevalen",
@@ -180,6 +185,20 @@ def tag_domain(sentence: str) -> str:
     if best == 0:
         return DEFAULT_DOMAIN
     return next(code for code, _ in DOMAIN_PATTERNS if counts[code] == best)
+
+
+# An efficacy sentence that lists several outcomes ("stronger muscles, clearer skin and easier
+# swallowing") makes one claim per outcome, and each outcome has its own evidence.
+LISTED_OUTCOMES = ("strength", "skin", "swallowing", "enzymes", "lung", "steroid_sparing", "function_qol", "mechanism")
+
+
+def listed_domains(sentence: str, primary: str) -> list[str]:
+    """The outcome domains a sentence claims, the tagged one first; one only unless it lists outcomes."""
+    if primary not in LISTED_OUTCOMES:
+        return [primary]
+    text = _NOT_DOMAIN_RE.sub(" ", sentence)
+    patterns = dict(DOMAIN_PATTERNS)
+    return [primary] + [code for code in LISTED_OUTCOMES if code != primary and patterns[code].search(text)]
 
 
 # ------------------------------------------------------------------------ filtering
