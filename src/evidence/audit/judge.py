@@ -17,7 +17,7 @@ The judge works from what the evidence says, not from shared words alone:
 Verdict order (first that applies): contradicted (a stated figure disagrees with a
 like-for-like row, or blanket efficacy for a subtype whose controlled trials were null);
 not_supported (a figure with no source; "proven" against low certainty); partly_supported
-(a flag, a partial figure, an unhedged claim on low certainty); supported (relevant rows
+(a flag, a partial figure, an unhedged claim on low certainty, a mechanism resting on biopsy rows); supported (relevant rows
 and no flag); not_assessable (nothing relevant in the base).
 """
 
@@ -327,7 +327,8 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         flags.append("figure_without_source")
         notes.append(f"no row in the base gives {', '.join(q.text for q in figures[:2])}")
 
-    about_ivig = bool(_IVIG_RE.search(sentence)) or efficacy or domain in ("safety", "dosing", "regulatory", "product")
+    about_ivig = (bool(_IVIG_RE.search(sentence)) or efficacy or number_status in ("match", "partial")
+                  or domain in ("safety", "dosing", "regulatory", "product"))
     if not about_ivig and not flags:
         # The base holds IVIG evidence, not disease descriptions: a trial's baseline table is no source for them.
         rows = [r for r in rows if figures and r.domain == domain and r.kind in ("descriptive", "pooled_estimate")]
@@ -348,13 +349,16 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     elif not rows and finding is None:
         verdict = "not_supported" if figures else "not_assessable"
         lead = "no evidence in the base"
-    elif "figure_without_source" in flags and not rows:
-        verdict, lead = "not_assessable", "no evidence in the base for this figure"
+    elif "figure_without_source" in flags and (not rows or number_status == "nothing to compare"):
+        # The base holds no figure of that kind to hold it against: it can neither back nor refute it.
+        verdict, lead = "not_assessable", "no row in the base gives this figure"
     elif ("figure_without_source" in flags or "comparison_without_evidence" in flags
           or any(a.startswith("'proven'") for a in absolute)):
         verdict, lead = "not_supported", "not borne out by the base"
     elif flags or number_status == "partial":
         verdict, lead = "partly_supported", "overstated or only partly backed"
+    elif domain == "mechanism" and rows:
+        verdict, lead = "partly_supported", "the base shows tissue changes after IVIG, not how IVIG acts"
     elif finding and finding.certainty in CERTAINTY_LOW and not hedged and efficacy:
         verdict, lead = "partly_supported", f"stated firmly on {certainty} evidence"
     elif rows:
