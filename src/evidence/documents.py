@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import marks, tables, vocab, word
 from .data import EvidenceBase, split_ids
+from .rules import CITABLE_ROWS
 
 CERTAINTY_KEY = ("GRADE certainty: \u2295\u2295\u2295\u2295 High, the true effect is probably close to the estimate; "
                  "\u2295\u2295\u2295\u25ef Moderate, probably close but possibly substantially different; "
@@ -35,13 +36,18 @@ def primary_key(base: EvidenceBase, study_id: str) -> str | None:
 
 
 def evidence_keys(base: EvidenceBase, evidence: str) -> list[str]:
-    """Bib keys behind evidence ids (results, adverse events or studies), in order, once each."""
+    """Bib keys behind evidence ids (citable rows or studies), in order, once each."""
     res = base.tables["results"].set_index("result_id")
     aes = base.tables["adverse_events"].set_index("ae_id")
+    bib_of = {str(i): str(k) for table, col in CITABLE_ROWS.items() if table not in ("results", "adverse_events")
+              and table in base.tables and "bib_key" in base.tables[table]
+              for i, k in zip(base.tables[table][col], base.tables[table]["bib_key"]) if isinstance(k, str)}
     keys: list[str] = []
     for ev in split_ids(evidence):
         if ev in res.index:
             keys.append(str(res.at[ev, "bib_key"]))
+        elif ev in bib_of:
+            keys.append(bib_of[ev])
         else:
             key = primary_key(base, aes.at[ev, "study_id"] if ev in aes.index else ev)
             if key:

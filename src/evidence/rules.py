@@ -169,10 +169,16 @@ def split_ids(value: Any) -> list[str]:
     return [part.strip() for part in str(value).split(";") if part.strip()]
 
 
+# The rows a claim may cite as its evidence, by table and id column (studies are citable as a whole).
+CITABLE_ROWS = {"results": "result_id", "adverse_events": "ae_id", "recommendations": "rec_id", "approvals": "approval_id",
+                "products": "fact_id", "epidemiology": "epi_id", "infusion_reactions": "rate_id"}
+
+
 def _evidence_exists(r: Row, ctx: dict) -> str | None:
-    missing = [e for e in split_ids(r["evidence"]) if e not in ctx["evidence_ids"]]
+    missing = [e for e in split_ids(r["evidence"]) if e not in ctx["citable_ids"]]
     if missing:
-        return f"evidence id '{missing[0]}' is not a result, adverse-event or study id" + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
+        return (f"evidence id '{missing[0]}' is not a study id or a row id of {', '.join(CITABLE_ROWS)}"
+                + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
     return None
 
 
@@ -239,7 +245,7 @@ RULES: list[Rule] = [
     Rule("events_within_infusions", "adverse_events", "events", "episodes exceed infusions only with a note saying why", _events_le_infusions),
     Rule("ae_has_counts", "adverse_events", "patients", "an adverse-event row gives patients or events", _patients_or_events),
     Rule("ae_arm_in_study", "adverse_events", "arm_id", "an adverse event's arm belongs to its study", _arm_of_study("arm_id")),
-    Rule("evidence_exists", "claims", "evidence", "every evidence id of a claim is a result, adverse-event or study id", _evidence_exists),
+    Rule("evidence_exists", "claims", "evidence", "every evidence id of a claim is a study or a citable row", _evidence_exists),
     Rule("verdict_cites_evidence", "claims", "evidence", "a verdict other than not_assessable cites evidence", _verdict_cites_evidence),
     Rule("certainty_for_efficacy", "claims", "certainty", "an efficacy or safety verdict carries a GRADE certainty", _certainty_for_efficacy),
     Rule("rating_rows_exist", "certainty", "result_ids", "a certainty rating rests on result or adverse-event rows that exist", _rating_rows_exist),
@@ -263,7 +269,11 @@ def context(tables: dict[str, list[Row]]) -> dict[str, Any]:
     evidence_ids: set[str] = set()
     for table, col in (("results", "result_id"), ("adverse_events", "ae_id"), ("studies", "study_id")):
         evidence_ids.update(r[col] for r in tables.get(table, []) if _has(r.get(col)))
+    citable_ids = set(evidence_ids)
+    for table, col in CITABLE_ROWS.items():
+        citable_ids.update(r[col] for r in tables.get(table, []) if _has(r.get(col)))
     return {
+        "citable_ids": citable_ids,
         "arm_study": {a["arm_id"]: a["study_id"] for a in tables.get("arms", [])},
         "arm_sizes": {k: v for k, v in arm_sizes.items() if k in counted},
         "design": {s["study_id"]: s["design"] for s in tables.get("studies", [])},

@@ -119,7 +119,7 @@ DOMAIN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"\bFDA\b", r"\bEMA\b", r"\bapprov(?:al|ed|es)\b", r"\bindicat(?:ed|ion)\b", r"\blicen[cs]ed\b", r"\boff[- ]label\b")),
     ("survival", _any(r"\bsurviv", r"\bmortality\b", r"\bdeaths?\b", r"\blife expectancy\b", r"\bdie[sd]?\b", r"\bfatal")),
     ("dosing", _any(
-        r"\d\s*(?:g|grams?|mg)\s*(?:/|per)\s*(?:kg|kilo)", r"\bdos(?:e|es|ing|age)\b", r"\bevery\s+(?:\d+|other)\b",
+        r"\d\s*(?:g|grams?|mg)\s*(?:/|per)\s*(?:kg|kilo)", r"(?<!steroid )(?<!prednisone )\bdos(?:e|es|ing|age)\b", r"\bevery\s+(?:\d+|other)\b",
         r"\bonce a month\b", r"\bmonthly\b", r"\bconsecutive days\b", r"\bmaintenance\b", r"\binfusion (?:rate|schedule)",
         r"\bstart(?:s|ed)? slowly\b", r"\binfusions? (?:can |may |usually )?take\b", r"\bschedule\b",
         r"\bloading\b")),
