@@ -478,3 +478,33 @@ def test_the_rows_a_grading_rests_on_come_first(tmp_path, evidence):
     assert rows[0].id == "trialx_r01"
     rows = relevant_rows("IVIG helps dermatomyositis.", "dm", "skin", evidence, "doc", own_hosts(evidence, "doc"))
     assert rows == []
+
+
+def test_a_sentence_that_refers_back_is_looked_up_with_the_one_before(tmp_path):
+    rate = _row("trialx_r10", "infusion rate started slowly then increased stepwise dermatomyositis TRIALX", "dm", "dosing",
+                study="trialx", label="TRIALX", outcome="Infusion rate titration", figure="1 to 4 mg/kg/min",
+                kind="descriptive", design="drug_label")
+    ev = Evidence(root=tmp_path, rows=list(ROWS) + [rate], regimens=[], bib=Bibliography(tmp_path / "none.bib", {}),
+                  documents=DOCUMENTS)
+    ev.index = BM25Index(ev.rows)
+    statements = audit_text(tmp_path, ev, (
+        "IVIG in dermatomyositis\nIVIG infusions for dermatomyositis begin at a slow infusion rate. "
+        "They are then increased gradually to the full rate.\n"))
+    s = statements["They are then increased gradually to the full rate."]
+    assert s.outcome_domain == "dosing"
+    assert s.judgement.evidence and s.judgement.evidence[0].id == "trialx_r10" and s.verdict == "supported"
+    alone = audit_text(tmp_path, ev, "IVIG in dermatomyositis\nPatients are increased gradually to the full rate.\n")
+    assert all(not x.judgement.evidence for x in alone.values())
+
+
+def test_mechanism_is_weighed_only_against_tissue_rows(tmp_path):
+    biopsy = _row("trialx_r11", "repeat muscle biopsy fibres inflammation cleared dermatomyositis TRIALX", "dm", "mechanism",
+                  study="trialx", label="TRIALX", outcome="Repeat muscle biopsy: inflammation", figure="", kind="descriptive")
+    ev = Evidence(root=tmp_path, rows=list(ROWS) + [biopsy], regimens=[], bib=Bibliography(tmp_path / "none.bib", {}),
+                  documents=DOCUMENTS)
+    ev.index = BM25Index(ev.rows)
+    s = one(tmp_path, ev, "How IVIG works", "IVIG reduces inflammation in the muscle fibres of dermatomyositis.")
+    assert s.outcome_domain == "mechanism" and s.verdict == "partly_supported"
+    assert "not how IVIG acts" in s.judgement.reason
+    s = one(tmp_path, ev, "How IVIG works", "IVIG blocks harmful antibodies and calms the immune system in dermatomyositis.")
+    assert s.verdict == "not_assessable" and "no study of how IVIG acts" in s.judgement.reason

@@ -75,6 +75,8 @@ _OTHER_STUDY_RE = re.compile(
 _COMPARATIVE_RE = re.compile(
     r"\b(?:better|fewer|faster|quicker|sooner|superior|strongest|best(?:[- ]tolerated)?|more effective|easier to)\b"
     r"|\b\w+er than\b|\bthan (?:other|some|standard)\b", re.I)
+# Mechanism statements about muscle tissue can be set against repeat biopsies; immunology cannot.
+_TISSUE_RE = re.compile(r"\b(?:biops\w*|histolog\w*|fib(?:re|er)s?|inflam\w*|necro\w*|tissue|damage|cd\d+\+?|cells?)\b", re.I)
 _ORDER = {"supported": 0, "partly_supported": 1, "not_supported": 2, "contradicted": 3, "not_assessable": -1}
 CERTAINTY_LOW = ("low", "very_low")
 RARE_BELOW = {"uncommon": 10.0}  # percent at or above which a frequency word is overstated (default 1%)
@@ -140,6 +142,7 @@ def relevant_rows(sentence: str, subtype: str, domain: str, evidence: Evidence, 
     by_id = evidence.numeric_rows
     picked: list[EvidenceRow] = []
     seen: set[str] = set()
+    score_of: dict[str, float] = {}
 
     def allowed(row: EvidenceRow) -> bool:
         return not (row.url and _host(row.url) in hosts) and row.id not in seen
@@ -156,6 +159,7 @@ def relevant_rows(sentence: str, subtype: str, domain: str, evidence: Evidence, 
                 if hit and allowed(hit) and _subtype_fits(hit, subtype) and hit.domain == domain:
                     picked.append(hit)
                     seen.add(hit.id)
+                    score_of[hit.id] = float(scores[i])
             continue
         if not allowed(row) or not _subtype_fits(row, subtype):
             continue
@@ -164,7 +168,8 @@ def relevant_rows(sentence: str, subtype: str, domain: str, evidence: Evidence, 
         if (row.domain == domain and shared) or (len(shared) >= 2 and same_side):
             picked.append(row)
             seen.add(row.id)
-    primary = [r for r in picked if r.domain == domain]
+            score_of[row.id] = float(scores[i])
+    primary = _strongest_first([r for r in picked if r.domain == domain], score_of, domain)
     # The rows the base's grading for this subtype and outcome rests on come first: a reviewer cites those.
     finding = _finding(evidence, subtype, domain)
     key_ids = finding.result_ids if finding else ()
@@ -179,6 +184,29 @@ def relevant_rows(sentence: str, subtype: str, domain: str, evidence: Evidence, 
     if primary or domain in EFFICACY_DOMAINS - {"composite"}:
         return primary[:MAX_EVIDENCE]  # an outcome the base does not report is not backed by another outcome
     return picked[:MAX_EVIDENCE]
+
+
+# Evidence hierarchy a reviewer cites by: controlled trials, then syntheses and labels, then open
+# and observational studies; for treatment position, guidance first. Arm and contrast figures before
+# descriptions, baselines last.
+_DESIGN_RANK = {"rct_parallel": 0, "rct_crossover": 0, "meta_analysis": 1, "systematic_review": 1, "drug_label": 1,
+                "open_label_trial": 2, "prospective_cohort": 2, "retrospective_cohort": 3, "observational_safety": 3,
+                "case_series": 4, "guideline": 5, "consensus": 5, "narrative_review": 5}
+_GUIDANCE_RANK = {"guideline": 0, "consensus": 0, "systematic_review": 1, "meta_analysis": 1, "drug_label": 1}
+_KIND_RANK = {"between_arm": 0, "arm_outcome": 0, "pooled_estimate": 0, "adverse_event": 0, "recommendation": 0,
+              "within_arm_change": 1, "descriptive": 2, "distribution_category": 2, "baseline": 3}
+
+
+def _strongest_first(rows: list[EvidenceRow], score_of: dict[str, float], domain: str) -> list[EvidenceRow]:
+    """Rows close to the best match (at least half its score), strongest design first; the rest by score."""
+    if not rows:
+        return rows
+    best = max(score_of.get(r.id, 0.0) for r in rows)
+    close = [r for r in rows if score_of.get(r.id, 0.0) >= 0.5 * best]
+    ranks = _GUIDANCE_RANK if domain in ("treatment_position", "regulatory") else _DESIGN_RANK
+    close.sort(key=lambda r: (ranks.get(r.design, 6), _KIND_RANK.get(r.kind, 2)))
+    chosen = {r.id for r in close}
+    return close + [r for r in rows if r.id not in chosen]
 
 
 def _finding(evidence: Evidence, subtype: str, domain: str) -> Finding | None:
@@ -284,7 +312,8 @@ def registered_claim(sentence: str, subtype: str, evidence: Evidence, doc_id: st
 
 
 def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], number_status: str,
-          number_detail: str, evidence: Evidence, doc_id: str = "", hosts: frozenset[str] = frozenset()) -> Judgement:
+          number_detail: str, evidence: Evidence, doc_id: str = "", hosts: frozenset[str] = frozenset(),
+          context: str = "") -> Judgement:
     """The suggested verdict, its one-line reason, its rows and its flags (rules in the module doc)."""
     flags: list[str] = []
     notes: list[str] = []
@@ -327,7 +356,8 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         flags.append("figure_without_source")
         notes.append(f"no row in the base gives {', '.join(q.text for q in figures[:2])}")
 
-    about_ivig = (bool(_IVIG_RE.search(sentence)) or efficacy or number_status in ("match", "partial")
+    about_ivig = (bool(_IVIG_RE.search(sentence)) or bool(_IVIG_RE.search(context)) or efficacy
+                  or number_status in ("match", "partial")
                   or domain in ("safety", "dosing", "regulatory", "product"))
     if not about_ivig and not flags:
         # The base holds IVIG evidence, not disease descriptions: a trial's baseline table is no source for them.
@@ -357,8 +387,10 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         verdict, lead = "not_supported", "not borne out by the base"
     elif flags or number_status == "partial":
         verdict, lead = "partly_supported", "overstated or only partly backed"
-    elif domain == "mechanism" and rows:
+    elif domain == "mechanism" and _TISSUE_RE.search(sentence) and any(_TISSUE_RE.search(r.outcome) for r in rows):
         verdict, lead = "partly_supported", "the base shows tissue changes after IVIG, not how IVIG acts"
+    elif domain == "mechanism":
+        verdict, lead = "not_assessable", "no study of how IVIG acts is in the base"
     elif finding and finding.certainty in CERTAINTY_LOW and not hedged and efficacy:
         verdict, lead = "partly_supported", f"stated firmly on {certainty} evidence"
     elif rows:

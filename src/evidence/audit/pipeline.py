@@ -162,14 +162,16 @@ def _statements(doc_id: str, kept: list[Candidate], evidence: Evidence, hosts: f
 def _statement(statement_id: str, c: Candidate, domain: str, doc_id: str, evidence: Evidence,
                hosts: frozenset[str]) -> Statement:
     """One claim of a sentence, about one outcome domain, matched, number-checked and judged."""
-    linked = evidence.index.top(c.sentence, c.subtype, domain) if evidence.index else []
+    # A sentence that refers back ("They start slowly") is looked up with the sentence it refers to.
+    query = f"{c.context} {c.sentence}" if c.context else c.sentence
+    linked = evidence.index.top(query, c.subtype, domain) if evidence.index else []
     linked = [(r, score) for r, score in linked if not (r.table == "claims" and r.study == doc_id)]
-    rows = relevant_rows(c.sentence, c.subtype, domain, evidence, doc_id, hosts)
+    rows = relevant_rows(query, c.subtype, domain, evidence, doc_id, hosts)
     # Like with like: figures are held only against rows of the same outcome that report an arm or pool.
     comparable = like_rows(c.sentence, [r for r in rows if r.domain == domain and r.kind not in _NOT_LIKE])
     status, detail = number_check(c.sentence, c.subtype, comparable, evidence.regimens)
     status, detail = _trusted(status, detail, c.sentence, comparable)
-    judgement = judge(c.sentence, c.subtype, domain, rows, status, detail, evidence, doc_id, hosts)
+    judgement = judge(c.sentence, c.subtype, domain, rows, status, detail, evidence, doc_id, hosts, c.context)
     suggestions = [(r.id, score) for r, score in linked]
     return Statement(statement_id, c.section, c.sentence, c.subtype, domain, suggestions, status, detail, judgement)
 

@@ -326,6 +326,12 @@ class Candidate:
     subtype: str
     outcome_domain: str
     status: str  # "kept" | "service" | "not_checkable"
+    context: str = ""  # the previous sentence, when this one refers back to it ("They start slowly.")
+
+
+_REFERS_BACK_RE = re.compile(
+    r"^(?:this|these|they|it|its|their|those|such|together|both|the (?:treatment|therapy|infusions?|process|effects?))\b",
+    re.I)
 
 
 _ASSERTS_RE = re.compile(
@@ -366,6 +372,7 @@ def candidates(doc: Document) -> tuple[list[Candidate], list[Section], str]:
         if section.is_references:
             continue
         carried: str | None = None  # the subtype the previous sentence named: "It" and "this form" refer back
+        previous = ""
         texts = _merge_short_bullets(section.blocks)
         if heading_asserts(section.title):
             texts = [section.title.rstrip(".") + "."] + texts
@@ -382,6 +389,11 @@ def candidates(doc: Document) -> tuple[list[Candidate], list[Section], str]:
                 subtype = tag_subtype(sentence, carried or section.subtype, default)
                 named = named_subtype(sentence)
                 carried = named or (carried if subtype == carried else None)
-                out.append(Candidate(section.title, sentence, subtype, tag_domain(sentence), status))
+                context = previous if _REFERS_BACK_RE.match(sentence.strip()) else ""
+                domain = tag_domain(sentence)
+                if context and not any(pattern.search(sentence) for _, pattern in DOMAIN_PATTERNS):
+                    domain = tag_domain(context)  # "They are raised step by step": the outcome of what it refers to
+                out.append(Candidate(section.title, sentence, subtype, domain, status, context))
+                previous = f"{context} {sentence}".strip() if context else sentence
     return out, sections, default
 
