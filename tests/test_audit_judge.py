@@ -508,3 +508,21 @@ def test_mechanism_is_weighed_only_against_tissue_rows(tmp_path):
     assert "not how IVIG acts" in s.judgement.reason
     s = one(tmp_path, ev, "How IVIG works", "IVIG blocks harmful antibodies and calms the immune system in dermatomyositis.")
     assert s.verdict == "not_assessable" and "no study of how IVIG acts" in s.judgement.reason
+
+
+def test_a_hedge_with_many_is_still_a_firm_claim_on_very_low_certainty(tmp_path, evidence):
+    evidence.findings[("dm", "composite")] = Finding("dm", "composite", "very_low", ("trialx",), "one small series", False)
+    s = one(tmp_path, evidence, "IVIG in dermatomyositis",
+            "IVIG can raise the total improvement score of responders with dermatomyositis.")
+    assert s.verdict == "supported"
+    s = one(tmp_path, evidence, "IVIG in dermatomyositis",
+            "IVIG can raise the total improvement score of many responders with dermatomyositis.")
+    assert s.verdict == "partly_supported" and "stated firmly on very low certainty" in s.judgement.reason
+
+
+def test_null_trials_of_a_subtype_the_sentence_leaves_out_do_not_count(tmp_path, evidence):
+    s = one(tmp_path, evidence, "IVIG and myositis",
+            "IVIG improves the total improvement score of responders with dermatomyositis and polymyositis.")
+    assert s.subtype == "myositis" and "null_trial" not in s.judgement.flags
+    s = one(tmp_path, evidence, "IVIG and myositis", "IVIG improves the total improvement score of responders with myositis.")
+    assert "null_trial" in s.judgement.flags and "ibm" in s.judgement.reason

@@ -33,6 +33,7 @@ import numpy as np
 from .. import vocab
 from .match import Evidence, EvidenceRow, Finding, tokens
 from .numbers import extract_quantities
+from .tag import mentioned_subtypes
 
 FLAGS = {
     "subtype_generalised": "evidence from one subtype stated for all myositis",
@@ -77,6 +78,10 @@ _COMPARATIVE_RE = re.compile(
     r"|\b\w+er than\b|\bthan (?:other|some|standard)\b", re.I)
 # Mechanism statements about muscle tissue can be set against repeat biopsies; immunology cannot.
 _TISSUE_RE = re.compile(r"\b(?:biops\w*|histolog\w*|fib(?:re|er)s?|inflam\w*|necro\w*|tissue|damage|cd\d+\+?|cells?)\b", re.I)
+# Words that make a hedged claim a firm one: "can bring meaningful relief for many patients".
+_STRONG_RE = re.compile(
+    r"\b(?:many|most|majority|significant(?:ly)?|substantial(?:ly)?|steady|dramatic(?:ally)?|life[- ]changing|marked(?:ly)?)\b",
+    re.I)
 _ORDER = {"supported": 0, "partly_supported": 1, "not_supported": 2, "contradicted": 3, "not_assessable": -1}
 CERTAINTY_LOW = ("low", "very_low")
 RARE_BELOW = {"uncommon": 10.0}  # percent at or above which a frequency word is overstated (default 1%)
@@ -319,9 +324,12 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     notes: list[str] = []
     finding = _finding(evidence, subtype, domain)
     efficacy = _is_efficacy(sentence, domain) and not _negated(sentence) and not _TEMPERED_RE.search(sentence)
-    hedged = bool(_HEDGE_RE.search(sentence))
-    others = [f for (s, d), f in evidence.findings.items() if d == domain and f.null and s not in ("myositis", subtype)]
-    null_elsewhere = others if subtype == "myositis" else []
+    hedged = bool(_HEDGE_RE.search(sentence)) and not _STRONG_RE.search(sentence)
+    # Overall response and daily function rest on strength where a subtype's trials measured only that.
+    judged_by = {domain, "strength"} if domain in ("composite", "function_qol") else {domain}
+    others = [f for (s, d), f in evidence.findings.items() if d in judged_by and f.null and s not in ("myositis", subtype)]
+    named = set(mentioned_subtypes(sentence))  # "for PM and DM": IBM's null trials do not bear on it
+    null_elsewhere = [f for f in others if not named or f.subtype in named] if subtype == "myositis" else []
 
     if efficacy and finding is not None and finding.null:
         flags.append("null_trial")
