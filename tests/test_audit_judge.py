@@ -526,3 +526,13 @@ def test_null_trials_of_a_subtype_the_sentence_leaves_out_do_not_count(tmp_path,
     assert s.subtype == "myositis" and "null_trial" not in s.judgement.flags
     s = one(tmp_path, evidence, "IVIG and myositis", "IVIG improves the total improvement score of responders with myositis.")
     assert "null_trial" in s.judgement.flags and "ibm" in s.judgement.reason
+
+
+def test_a_listed_item_no_row_mentions_is_flagged(tmp_path, evidence):
+    s = one(tmp_path, evidence, "Side effects of IVIG in myositis",
+            "Side effects of IVIG infusions include headache, aseptic meningitis and hair loss.")
+    assert "listed_item_without_evidence" in s.judgement.flags and "'hair loss'" in s.judgement.reason
+    assert s.verdict == "partly_supported"
+    s = one(tmp_path, evidence, "Side effects of IVIG in myositis",
+            "Side effects of IVIG infusions include headache and aseptic meningitis.")
+    assert "listed_item_without_evidence" not in s.judgement.flags

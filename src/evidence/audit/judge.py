@@ -43,6 +43,7 @@ FLAGS = {
     "trial_total_for_arm": "a trial's total used where an arm's denominator belongs",
     "figure_without_source": "a figure with no source in the base",
     "comparison_without_evidence": "a comparison (better, fewer, faster, than) no controlled contrast in the base makes",
+    "listed_item_without_evidence": "some items of a list (symptoms, risks, drugs) appear in no row of the base",
 }
 MAX_EVIDENCE = 3
 EFFICACY_DOMAINS = frozenset(
@@ -78,6 +79,34 @@ _COMPARATIVE_RE = re.compile(
     r"|\b\w+er than\b|\bthan (?:other|some|standard)\b", re.I)
 # Mechanism statements about muscle tissue can be set against repeat biopsies; immunology cannot.
 _TISSUE_RE = re.compile(r"\b(?:biops\w*|histolog\w*|fib(?:re|er)s?|inflam\w*|necro\w*|tissue|damage|cd\d+\+?|cells?)\b", re.I)
+# "Side effects such as headache, fatigue and low-grade fever": each listed item is a small claim.
+_LIST_RE = re.compile(r"\b(?:like|such as|including|include[sd]?|e\.g\.|for example)\s*:?\s*(?P<items>[^.()]+)", re.I)
+_ITEM_SPLIT_RE = re.compile(r"\s*(?:,|;|\bor\b|\band\b|\bnor\b)\s*", re.I)
+_CLAUSE_START = frozenset("which that who whose cause causes make makes help helps can may might is are was were".split())
+_MODIFIERS = frozenset(tokens(
+    "mild low grade severe moderate common rare certain other some body your first high very slight sudden new "
+    "symptom symptoms side effect effects condition conditions problem problems issue issues"))
+
+
+def _uncovered_items(sentence: str, evidence: Evidence) -> list[str]:
+    """Items of a list in the sentence that no row of the base mentions, when other items are found."""
+    vocabulary = evidence.row_words
+    if not vocabulary:
+        return []
+    covered, missing = 0, []
+    for m in _LIST_RE.finditer(sentence):
+        for item in _ITEM_SPLIT_RE.split(m.group("items")):
+            words = set(tokens(item)) - _GENERIC - _MODIFIERS
+            first = item.strip().split(" ", 1)[0].lower()
+            if not words or len(words) > 2 or first in _CLAUSE_START:
+                continue  # an empty or clause-length piece is not a list item
+            if words & vocabulary:
+                covered += 1
+            else:
+                missing.append(item.strip())
+    return missing if covered and missing else []
+
+
 # Words that make a hedged claim a firm one: "can bring meaningful relief for many patients".
 _STRONG_RE = re.compile(
     r"\b(?:many|most|majority|significant(?:ly)?|substantial(?:ly)?|steady|dramatic(?:ally)?|life[- ]changing|marked(?:ly)?)\b",
@@ -355,6 +384,11 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     if denominator:
         flags.append("trial_total_for_arm")
         notes.append(denominator)
+    about_product = bool(_IVIG_RE.search(sentence) or _IVIG_RE.search(context)) or domain in ("safety", "dosing", "product")
+    missing_items = _uncovered_items(sentence, evidence) if about_product else []
+    if missing_items:
+        flags.append("listed_item_without_evidence")
+        notes.append(f"no row of the base mentions {', '.join(repr(i) for i in missing_items[:3])}")
     comparison = _unbacked_comparison(sentence, rows)
     if comparison:
         flags.append("comparison_without_evidence")

@@ -136,6 +136,14 @@ class Evidence:
         """Results and adverse events by id (the rows a registered claim can cite)."""
         return {r.id: r for r in self.rows if r.table != "claims"}
 
+    @cached_property
+    def row_words(self) -> frozenset[str]:
+        """Every folded word the base's rows use (claims aside): what a listed item can be found in."""
+        if self.index is None:
+            return frozenset()
+        return frozenset(w for row, words in zip(self.index.rows, self.index.row_tokens) if row.table != "claims"
+                         for w in words)
+
     def comparable(self, sentence: str, linked: list[EvidenceRow]) -> list[EvidenceRow]:
         """Rows whose numbers a statement is checked against.
 
