@@ -454,6 +454,7 @@ def test_outputs_are_written_complete(tmp_path, evidence):
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == "A1:O2"
     assert sheet["C2"].alignment.wrap_text is True
+    assert all(c.alignment.wrap_text and c.alignment.vertical == "top" for row in sheet.iter_rows(min_row=2) for c in row)
     assert sheet.column_dimensions["C"].width >= 60
     assert sheet["C2"].value == "The course is 2 g/kg over 2 to 5 days."
 

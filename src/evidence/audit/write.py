@@ -8,6 +8,7 @@ import os
 import secrets
 import shutil
 import sys
+from copy import copy
 from pathlib import Path
 from typing import Any
 
@@ -64,9 +65,14 @@ def _sheet(workbook: Any, title: str, columns: list[str], rows: list[dict[str, A
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     wrap = Alignment(wrap_text=True, vertical="top")
+    styled = None
     for line in sheet.iter_rows(min_row=2):
         for cell in line:
-            cell.alignment = wrap
+            if styled is None:
+                cell.alignment = wrap
+                styled = cell._style  # the style's index array, copied to every other cell (setting it anew is slow)
+            else:
+                cell._style = copy(styled)
             if isinstance(cell.value, str) and cell.value.startswith("="):
                 cell.data_type = "s"  # text, never a formula
     for i, name in enumerate(columns, start=1):
