@@ -208,6 +208,14 @@ def _certainty_for_efficacy(r: Row, _: dict) -> str | None:
     return None
 
 
+def _certainty_matches_rating(r: Row, ctx: dict) -> str | None:
+    rated = ctx["ratings"].get((r["subtype"], r["outcome_domain"]))
+    if _has(r["certainty"]) and rated and r["certainty"] not in rated:
+        return (f"certainty '{r['certainty']}' differs from the rating of {r['subtype']} {r['outcome_domain']} "
+                f"in certainty.csv ({', '.join(sorted(rated))})")
+    return None
+
+
 def _guidance_design(r: Row, ctx: dict) -> str | None:
     kind = ctx["design"].get(r["study_id"])
     if kind is not None and kind not in GUIDANCE_DESIGNS:
@@ -248,6 +256,8 @@ RULES: list[Rule] = [
     Rule("evidence_exists", "claims", "evidence", "every evidence id of a claim is a study or a citable row", _evidence_exists),
     Rule("verdict_cites_evidence", "claims", "evidence", "a verdict other than not_assessable cites evidence", _verdict_cites_evidence),
     Rule("certainty_for_efficacy", "claims", "certainty", "an efficacy or safety verdict carries a GRADE certainty", _certainty_for_efficacy),
+    Rule("certainty_matches_rating", "claims", "certainty", "a claim's certainty is the rating of its subtype and outcome",
+         _certainty_matches_rating),
     Rule("rating_rows_exist", "certainty", "result_ids", "a certainty rating rests on result or adverse-event rows that exist", _rating_rows_exist),
     Rule("rating_studies_exist", "certainty", "studies", "a certainty rating names studies that exist", _rating_studies_exist),
     Rule("recommendation_from_guidance", "recommendations", "study_id", "a recommendation comes from a guideline, consensus or review", _guidance_design),
@@ -256,6 +266,14 @@ RULES: list[Rule] = [
 
 # Applied to every table that has the columns they read.
 SOURCE_RULE = Rule("primary_not_on_bare_ip", "*", "source_tier", "a copy on a bare IP address is never the primary record", _primary_not_on_bare_ip)
+
+
+def _ratings(rows: list[Row]) -> dict[tuple[str, str], set[str]]:
+    out: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for r in rows:
+        if _has(r.get("certainty")):
+            out[(r["subtype"], r["outcome_domain"])].add(r["certainty"])
+    return out
 
 
 def context(tables: dict[str, list[Row]]) -> dict[str, Any]:
@@ -277,6 +295,7 @@ def context(tables: dict[str, list[Row]]) -> dict[str, Any]:
         "arm_study": {a["arm_id"]: a["study_id"] for a in tables.get("arms", [])},
         "arm_sizes": {k: v for k, v in arm_sizes.items() if k in counted},
         "design": {s["study_id"]: s["design"] for s in tables.get("studies", [])},
+        "ratings": _ratings(tables.get("certainty", [])),
         "papers": {(p["study_id"], p["bib_key"]) for p in tables.get("reports", [])},
         "evidence_ids": evidence_ids,
     }
