@@ -67,7 +67,7 @@ CASES: dict[str, tuple[str, Edit]] = {
     "evidence_exists": ("claims", setting({"evidence": "*"}, evidence="no_such_row")),
     "verdict_cites_evidence": ("claims", setting({"verdict": "supported"}, evidence="")),
     "certainty_for_efficacy": ("claims", setting({"claim_type": "efficacy", "verdict": "supported"}, certainty="")),
-    "certainty_matches_rating": ("claims", setting({"subtype": "dm", "outcome_domain": "composite", "certainty": "moderate"},
+    "certainty_within_rating": ("claims", setting({"subtype": "dm", "outcome_domain": "composite", "certainty": "moderate"},
                                                    certainty="high")),
     "rating_rows_exist": ("certainty", setting({"result_ids": "*"}, result_ids="no_such_row")),
     "rating_studies_exist": ("certainty", setting({"studies": "*"}, studies="no_such_study")),

@@ -208,10 +208,15 @@ def _certainty_for_efficacy(r: Row, _: dict) -> str | None:
     return None
 
 
-def _certainty_matches_rating(r: Row, ctx: dict) -> str | None:
+_GRADE_ORDER = {"very_low": 0, "low": 1, "moderate": 2, "high": 3}
+
+
+def _certainty_within_rating(r: Row, ctx: dict) -> str | None:
     rated = ctx["ratings"].get((r["subtype"], r["outcome_domain"]))
-    if _has(r["certainty"]) and rated and r["certainty"] not in rated:
-        return (f"certainty '{r['certainty']}' differs from the rating of {r['subtype']} {r['outcome_domain']} "
+    if not (_has(r["certainty"]) and rated):
+        return None
+    if _GRADE_ORDER.get(r["certainty"], 0) > max(_GRADE_ORDER.get(c, 0) for c in rated):
+        return (f"certainty '{r['certainty']}' is above the rating of {r['subtype']} {r['outcome_domain']} "
                 f"in certainty.csv ({', '.join(sorted(rated))})")
     return None
 
@@ -256,8 +261,9 @@ RULES: list[Rule] = [
     Rule("evidence_exists", "claims", "evidence", "every evidence id of a claim is a study or a citable row", _evidence_exists),
     Rule("verdict_cites_evidence", "claims", "evidence", "a verdict other than not_assessable cites evidence", _verdict_cites_evidence),
     Rule("certainty_for_efficacy", "claims", "certainty", "an efficacy or safety verdict carries a GRADE certainty", _certainty_for_efficacy),
-    Rule("certainty_matches_rating", "claims", "certainty", "a claim's certainty is the rating of its subtype and outcome",
-         _certainty_matches_rating),
+    Rule("certainty_within_rating", "claims", "certainty",
+         "a claim's certainty is never above the certainty.csv rating of its subtype and outcome (a narrower, weaker "
+         "body of evidence may rate lower)", _certainty_within_rating),
     Rule("rating_rows_exist", "certainty", "result_ids", "a certainty rating rests on result or adverse-event rows that exist", _rating_rows_exist),
     Rule("rating_studies_exist", "certainty", "studies", "a certainty rating names studies that exist", _rating_studies_exist),
     Rule("recommendation_from_guidance", "recommendations", "study_id", "a recommendation comes from a guideline, consensus or review", _guidance_design),
