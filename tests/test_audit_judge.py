@@ -536,3 +536,51 @@ def test_a_listed_item_no_row_mentions_is_flagged(tmp_path, evidence):
     s = one(tmp_path, evidence, "Side effects of IVIG in myositis",
             "Side effects of IVIG infusions include headache and aseptic meningitis.")
     assert "listed_item_without_evidence" not in s.judgement.flags
+
+
+# ------------------------------------------------------- studies named by author or journal, and carried
+
+
+def _cohort_evidence(tmp_path):
+    from dataclasses import replace
+
+    names = ("galli", "2018", "clinical and experimental dermatology")
+    rows = [
+        replace(_row("galli_r01", "skin improved refractory cutaneous dermatomyositis retrospective", "dm", "skin",
+                     percent=83.0, counts=(35, 42), study="galli", label="galli2018", outcome="Skin improved",
+                     figure="ivig: 35/42, 83%", kind="arm_outcome", design="retrospective_cohort"), names=names),
+        replace(_row("galli_r02", "skin improved skin disease alone refractory cutaneous dermatomyositis", "dm", "skin",
+                     percent=87.0, counts=(13, 15), study="galli", label="galli2018", outcome="Skin improved, skin only",
+                     figure="ivig: 13/15, 87%", kind="arm_outcome", design="retrospective_cohort"), names=names),
+        _row("big_r01", "skin activity score CDASI dermatomyositis improved placebo trial BIGTRIAL", "dm", "skin",
+             study="big", label="BIGTRIAL", outcome="CDASI change", figure="ivig: mean -9", kind="arm_outcome",
+             design="rct_parallel"),
+    ]
+    ev = Evidence(root=tmp_path, rows=list(ROWS) + rows, regimens=[], bib=Bibliography(tmp_path / "none.bib", {}),
+                  documents=DOCUMENTS)
+    ev.index = BM25Index(ev.rows)
+    ev.findings[("dm", "skin")] = Finding("dm", "skin", "low", ("big",), "one trial, post hoc", False, ("big_r01",))
+    return ev
+
+
+def test_a_study_named_by_its_journal_or_author_leads_the_evidence(tmp_path):
+    ev = _cohort_evidence(tmp_path)
+    s = one(tmp_path, ev, "Skin", "A retrospective study in Clinical and Experimental Dermatology found that IVIG "
+                                  "improved refractory cutaneous dermatomyositis skin disease.")
+    assert s.judgement.evidence[0].study == "galli"
+    assert s.verdict == "supported"  # a study's own finding, reported as such
+    s = one(tmp_path, ev, "Skin", "Galli and colleagues found skin disease improved with IVIG in dermatomyositis.")
+    assert s.judgement.evidence[0].study == "galli"
+    s = one(tmp_path, ev, "Skin", "Galli 2015 found skin disease improved with IVIG in dermatomyositis.")
+    assert not s.judgement.evidence or s.judgement.evidence[0].study != "galli"  # another year: another paper
+
+
+def test_the_named_study_carries_to_sentences_that_point_back(tmp_path):
+    ev = _cohort_evidence(tmp_path)
+    statements = audit_text(tmp_path, ev, (
+        "Skin\nA study in Clinical and Experimental Dermatology looked at IVIG for cutaneous dermatomyositis. "
+        "Of the 42 patients, skin disease improved in 83% overall and in 87% of those with skin disease alone.\n"))
+    s = statements["Of the 42 patients, skin disease improved in 83% overall and in 87% of those with skin disease alone."]
+    assert {r.study for r in s.judgement.evidence[:2]} == {"galli"}
+    assert s.number_check == "match"  # each subgroup figure has its row
+    assert s.verdict == "supported"

@@ -107,6 +107,8 @@ def _uncovered_items(sentence: str, evidence: Evidence) -> list[str]:
     return missing if covered and missing else []
 
 
+_REPORTS_RE = re.compile(
+    r"\b(?:found|find|finds|showed|shows|reported|reports|linked|links|concluded?|observed|noted|described)\b", re.I)
 # Words that make a hedged claim a firm one: "can bring meaningful relief for many patients".
 _STRONG_RE = re.compile(
     r"\b(?:many|most|majority|significant(?:ly)?|substantial(?:ly)?|steady|dramatic(?:ally)?|life[- ]changing|marked(?:ly)?)\b",
@@ -143,11 +145,17 @@ def own_hosts(evidence: Evidence, doc_id: str, url: str = "") -> frozenset[str]:
 
 
 def names_study(sentence: str, row: EvidenceRow) -> bool:
-    """The sentence names the row's study by its label as a whole word ("ProDERM", "Cherin")."""
-    if not row.label:
-        return False
-    words = set(re.findall(r"[a-z0-9]+", sentence.lower()))
-    return all(part in words for part in re.findall(r"[a-z0-9]+", row.label.lower()))
+    """The sentence names the row's study: its label ("ProDERM"), its first author ("Dalakas", with the
+    year when the sentence gives one) or its journal ("in Clinical and Experimental Dermatology")."""
+    lowered = sentence.lower()
+    words = set(re.findall(r"[a-z0-9]+", lowered))
+    if row.label and all(part in words for part in re.findall(r"[a-z0-9]+", row.label.lower())):
+        return True
+    surname, year, journal = row.names
+    if surname and surname in words:
+        years = set(re.findall(r"\b(?:19|20)\d\d\b", sentence))
+        return not years or year in years
+    return bool(journal) and journal in lowered
 
 
 SUBTYPE_FREE_DOMAINS = frozenset({"safety", "dosing", "product"})  # a product's facts and harms do not change with the subtype
@@ -161,9 +169,18 @@ def _subtype_fits(row: EvidenceRow, subtype: str) -> bool:
     return row.subtype == "any_indication" or row.domain in SUBTYPE_FREE_DOMAINS
 
 
+def named_studies(sentence: str, evidence: Evidence) -> frozenset[str]:
+    """Studies of the base the sentence names by label, first author or journal."""
+    return frozenset(study for study, rows in evidence.by_study.items() if rows and names_study(sentence, rows[0]))
+
+
 def relevant_rows(sentence: str, subtype: str, domain: str, evidence: Evidence, doc_id: str,
-                  hosts: frozenset[str]) -> list[EvidenceRow]:
-    """The rows a reviewer would cite for this statement, best first; empty when the base holds none."""
+                  hosts: frozenset[str], focus: frozenset[str] = frozenset()) -> list[EvidenceRow]:
+    """The rows a reviewer would cite for this statement, best first; empty when the base holds none.
+
+    `focus`: studies the sentence names, or that the sentences before it named ("the 42 patients"):
+    their rows of the same outcome lead.
+    """
     index = evidence.index
     if index is None:
         return []
@@ -215,6 +232,13 @@ def relevant_rows(sentence: str, subtype: str, domain: str, evidence: Evidence, 
     elif not primary and domain in EFFICACY_DOMAINS:
         # Nothing matched by words: the rows the grading for this subtype and outcome rests on.
         primary = [by_id[i] for i in key_ids if i in by_id and allowed(by_id[i])]
+    if focus:  # the study the sentence speaks of comes before the graded rows
+        named = [r for st in sorted(focus) for r in evidence.by_study.get(st, [])
+                 if r.domain == domain and not (r.url and _host(r.url) in hosts)]
+        if named:
+            named.sort(key=lambda r: -score_of.get(r.id, 0.0))
+            chosen = {r.id for r in named}
+            primary = named + [r for r in primary if r.id not in chosen]
     if primary or domain in EFFICACY_DOMAINS - {"composite"}:
         return primary[:MAX_EVIDENCE]  # an outcome the base does not report is not backed by another outcome
     return picked[:MAX_EVIDENCE]
@@ -349,6 +373,10 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
           number_detail: str, evidence: Evidence, doc_id: str = "", hosts: frozenset[str] = frozenset(),
           context: str = "") -> Judgement:
     """The suggested verdict, its one-line reason, its rows and its flags (rules in the module doc)."""
+    # A sentence that reports what one study found, with its figures borne out, is a report, not a
+    # general claim: the body of evidence's low certainty does not make it overstated.
+    reports_a_study = number_status == "match" or bool(
+        _REPORTS_RE.search(sentence) and any(names_study(sentence, r) for r in rows))
     flags: list[str] = []
     notes: list[str] = []
     finding = _finding(evidence, subtype, domain)
@@ -433,7 +461,7 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         verdict, lead = "partly_supported", "the base shows tissue changes after IVIG, not how IVIG acts"
     elif domain == "mechanism":
         verdict, lead = "not_assessable", "no study of how IVIG acts is in the base"
-    elif finding and finding.certainty in CERTAINTY_LOW and not hedged and efficacy:
+    elif finding and finding.certainty in CERTAINTY_LOW and not hedged and efficacy and not reports_a_study:
         verdict, lead = "partly_supported", f"stated firmly on {certainty} evidence"
     elif rows:
         verdict, lead = "supported", "consistent with the base"

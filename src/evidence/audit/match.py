@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,7 @@ class EvidenceRow:
     tier: str = ""
     url: str = ""
     p_value: float | None = None
+    names: tuple[str, str, str] = ("", "", "")  # the study's first-author surname, year and journal, lower case
 
     def content(self) -> str:
         """One line a reviewer can read without opening data/: study, outcome, figures, tier."""
@@ -135,6 +136,15 @@ class Evidence:
     def numeric_rows(self) -> dict[str, EvidenceRow]:
         """Results and adverse events by id (the rows a registered claim can cite)."""
         return {r.id: r for r in self.rows if r.table != "claims"}
+
+    @cached_property
+    def by_study(self) -> dict[str, list[EvidenceRow]]:
+        """Result, adverse-event and guidance rows per study id, in data order."""
+        out: dict[str, list[EvidenceRow]] = {}
+        for r in self.rows:
+            if r.table != "claims":
+                out.setdefault(r.study, []).append(r)
+        return out
 
     @cached_property
     def row_words(self) -> frozenset[str]:
@@ -421,11 +431,30 @@ def _stamp(root: Path) -> tuple:
     return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.exists())
 
 
+def _study_names(tables: dict[str, pd.DataFrame], bib: Bibliography) -> dict[str, tuple[str, str, str]]:
+    """study_id -> (first-author surname, year, journal) of its primary report: how pages name a study."""
+    reports = tables.get("reports")
+    if reports is None:
+        return {}
+    out: dict[str, tuple[str, str, str]] = {}
+    for r in reports.itertuples():
+        if r.study_id in out and str(r.role) != "primary" or str(r.bib_key) not in bib:
+            continue
+        ref = bib[str(r.bib_key)]
+        surname = ref.first_author_surname.lower() if not ref.corporate_authors else ""
+        journal = ref.get("journal").lower()
+        out[str(r.study_id)] = (surname if re.fullmatch(r"[a-z\-']{4,}", surname) else "", ref.get("year"),
+                                journal if len(journal.split()) >= 2 else "")
+    return out
+
+
 @lru_cache(maxsize=4)
 def _cached_evidence(root: str, stamp: tuple) -> Evidence:
     tables, bib, problems = _read_tables(Path(root))
     info = _study_info(tables)
     rows = _result_rows(tables, info) + _ae_rows(tables, info) + _guidance_rows(tables, info) + _claim_rows(tables)
+    names = _study_names(tables, bib)
+    rows = [replace(r, names=names[r.study]) if r.table != "claims" and r.study in names else r for r in rows]
     evidence = Evidence(Path(root), rows, _regimens(tables, info), bib, tables.get("documents"), problems)
     evidence.index = BM25Index(rows) if rows else None
     evidence.findings = _findings(tables)

@@ -10,7 +10,8 @@
 - percentages ("less than 1%", "8 of 10"): compared with each linked evidence row
   that gives a percentage (events/total, patients/n at risk); match when all
   agree, partial when some do, mismatch when none does. A stated figure agrees
-  within 1 percentage point (rounding); "about X%" within 15% of X;
+  within 1 percentage point (rounding); "about X%" within 15% of X; a sentence
+  stating several percentages (one per subgroup) needs one agreeing row for each;
 - counts ("95 patients"): match when a linked row, its study's enrolment or its
   arm's size has that number;
 - other spans (hours, ages, months to improve) are listed but not compared.
@@ -259,11 +260,18 @@ def number_check(sentence: str, subtype: str, linked: list[EvidenceRow], regimen
     """(overall status, detail) for every number the sentence states."""
     checks: list[Check] = []
     spans: list[str] = []
-    for q in extract_quantities(sentence):
+    quantities = extract_quantities(sentence)
+    # Several percentages in one sentence ("83% overall: 87% with skin disease alone, 81% with more")
+    # are one per subgroup: each needs one agreeing row, not agreement with every row.
+    several = sum(q.kind == "percent" for q in quantities) >= 2
+    for q in quantities:
         if q.kind in _REGIMEN_FIELD:
             checks.append(check_regimen(q, regimens, subtype))
         elif q.kind == "percent":
-            checks.append(check_percent(q, linked))
+            check = check_percent(q, linked)
+            if several and check.status == "partial":
+                check = Check("match", check.detail)
+            checks.append(check)
         elif q.kind == "count":
             checks.append(check_count(q, linked))
         else:

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from .. import vocab
-from .judge import Judgement, judge, names_study, own_hosts, relevant_rows
+from .judge import Judgement, judge, named_studies, names_study, own_hosts, relevant_rows
 from .match import Evidence, EvidenceRow, load_evidence, tokens
 from .numbers import number_check
 from .read import Document, read_document
@@ -152,21 +152,33 @@ def _trusted(status: str, detail: str, sentence: str, comparable: list[EvidenceR
 
 def _statements(doc_id: str, kept: list[Candidate], evidence: Evidence, hosts: frozenset[str]) -> list[Statement]:
     out = []
+    carried: tuple[str, frozenset[str]] = ("", frozenset())  # (section, studies its sentences named)
     for n, c in enumerate(kept, start=1):
+        focus = named_studies(c.sentence, evidence)
+        if not focus and carried[0] == c.section and (c.context or _POINTS_BACK_RE.search(c.sentence)):
+            focus = carried[1]
+        if focus:
+            carried = (c.section, focus)
         for k, domain in enumerate(listed_domains(c.sentence, c.outcome_domain)):
             statement_id = f"{doc_id}_s{n:03d}" + ("" if k == 0 else chr(ord("a") + k - 1))
-            out.append(_statement(statement_id, c, domain, doc_id, evidence, hosts))
+            out.append(_statement(statement_id, c, domain, doc_id, evidence, hosts, focus))
     return out
 
 
+# "In that trial", "the 42 patients", "the authors": the sentence speaks of a study named before it.
+_POINTS_BACK_RE = re.compile(
+    r"\b(?:that|this|the same) (?:trial|study|review|series|cohort|analysis)\b|\bthe authors\b"
+    r"|\bthe \d+ (?:patients|participants|children|adults|people)\b|\b(?:these|those) patients\b", re.I)
+
+
 def _statement(statement_id: str, c: Candidate, domain: str, doc_id: str, evidence: Evidence,
-               hosts: frozenset[str]) -> Statement:
+               hosts: frozenset[str], focus: frozenset[str] = frozenset()) -> Statement:
     """One claim of a sentence, about one outcome domain, matched, number-checked and judged."""
     # A sentence that refers back ("They start slowly") is looked up with the sentence it refers to.
     query = f"{c.context} {c.sentence}" if c.context else c.sentence
     linked = evidence.index.top(query, c.subtype, domain) if evidence.index else []
     linked = [(r, score) for r, score in linked if not (r.table == "claims" and r.study == doc_id)]
-    rows = relevant_rows(query, c.subtype, domain, evidence, doc_id, hosts)
+    rows = relevant_rows(query, c.subtype, domain, evidence, doc_id, hosts, focus)
     # Like with like: figures are held only against rows of the same outcome that report an arm or pool.
     comparable = like_rows(c.sentence, [r for r in rows if r.domain == domain and r.kind not in _NOT_LIKE])
     status, detail = number_check(c.sentence, c.subtype, comparable, evidence.regimens)

@@ -85,7 +85,9 @@ def document_subtype(doc: Document, sections: list[Section]) -> str:
     first heading that names the disease at all: a page may open with a banner or an
     image caption ('IV drip') before its real title.
     """
-    for text in [doc.title] + [s.title for s in sections if s.title]:
+    # A plain-text page often opens with its title as a first line of its own (no full stop).
+    opening = [b.text for b in doc.blocks[:1] if len(b.text) <= 200 and not b.text.rstrip().endswith(".")]
+    for text in [doc.title] + opening + [s.title for s in sections if s.title]:
         if text and (_DISEASE_RE.search(text) or mentioned_subtypes(text)):
             return named_subtype(text) or "myositis"
     return "myositis"
