@@ -584,3 +584,13 @@ def test_the_named_study_carries_to_sentences_that_point_back(tmp_path):
     assert {r.study for r in s.judgement.evidence[:2]} == {"galli"}
     assert s.number_check == "match"  # each subgroup figure has its row
     assert s.verdict == "supported"
+
+
+def test_a_firm_safety_claim_on_very_low_certainty_is_partly_supported(tmp_path, evidence):
+    evidence.findings[("myositis", "safety")] = Finding("myositis", "safety", "very_low", ("cohort",), "cohorts", False)
+    s = one(tmp_path, evidence, "Side effects of IVIG in myositis", "Headache after an IVIG infusion settles within a day.")
+    assert s.verdict == "partly_supported" and "stated firmly on very low certainty" in s.judgement.reason
+    s = one(tmp_path, evidence, "Side effects of IVIG in myositis", "Headache may follow an IVIG infusion.")
+    assert s.verdict == "supported"
+    s = one(tmp_path, evidence, "Side effects of IVIG in myositis", "Call your doctor if headache after an IVIG infusion is severe.")
+    assert s.verdict == "supported"

@@ -107,6 +107,8 @@ def _uncovered_items(sentence: str, evidence: Evidence) -> list[str]:
     return missing if covered and missing else []
 
 
+# Advice to the reader ("call your doctor if", "drink fluids") is not a claim about how often harms occur.
+_ADVICE_RE = re.compile(r"\b(?:call|contact|tell|ask|seek|drink|should|make sure|let your|needing|needs prompt)\b", re.I)
 _REPORTS_RE = re.compile(
     r"\b(?:found|find|finds|showed|shows|reported|reports|linked|links|concluded?|observed|noted|described)\b", re.I)
 # Words that make a hedged claim a firm one: "can bring meaningful relief for many patients".
@@ -461,7 +463,8 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         verdict, lead = "partly_supported", "the base shows tissue changes after IVIG, not how IVIG acts"
     elif domain == "mechanism":
         verdict, lead = "not_assessable", "no study of how IVIG acts is in the base"
-    elif finding and finding.certainty in CERTAINTY_LOW and not hedged and efficacy and not reports_a_study:
+    elif (finding and finding.certainty in CERTAINTY_LOW and not hedged and not reports_a_study
+          and (efficacy or (domain == "safety" and finding.certainty == "very_low" and not _ADVICE_RE.search(sentence)))):
         verdict, lead = "partly_supported", f"stated firmly on {certainty} evidence"
     elif rows:
         verdict, lead = "supported", "consistent with the base"
