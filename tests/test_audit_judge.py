@@ -594,3 +594,26 @@ def test_a_firm_safety_claim_on_very_low_certainty_is_partly_supported(tmp_path,
     assert s.verdict == "supported"
     s = one(tmp_path, evidence, "Side effects of IVIG in myositis", "Call your doctor if headache after an IVIG infusion is severe.")
     assert s.verdict == "supported"
+
+
+def test_a_trial_described_by_design_and_size_is_the_named_study(tmp_path, evidence):
+    from evidence.audit.judge import named_studies
+
+    evidence.enrolment = {"trialx": (95, "rct_parallel", "dm"), "cohort": (100, "retrospective_cohort", "any_indication")}
+    assert named_studies("A placebo-controlled trial of 95 patients with dermatomyositis tested IVIG.", evidence) == {"trialx"}
+    assert named_studies("A retrospective review of 95 patients with dermatomyositis.", evidence) == frozenset()
+    assert named_studies("A placebo-controlled trial of 40 patients.", evidence) == frozenset()
+
+
+def test_an_exact_fraction_of_the_study_it_follows_is_checked_exactly(tmp_path, evidence):
+    evidence.enrolment = {"trialx": (95, "rct_parallel", "dm")}
+    statements = audit_text(tmp_path, evidence, (
+        "IVIG in dermatomyositis\nA placebo-controlled trial of 95 patients with dermatomyositis tested IVIG. "
+        "In that trial 40 of the 47 patients on IVIG reached a total improvement score response.\n"))
+    s = statements["In that trial 40 of the 47 patients on IVIG reached a total improvement score response."]
+    assert s.number_check == "mismatch" and s.verdict == "contradicted"  # 40/47 is 85%, the row gives 37/47 (79%)
+    statements = audit_text(tmp_path, evidence, (
+        "IVIG in dermatomyositis\nA placebo-controlled trial of 95 patients with dermatomyositis tested IVIG. "
+        "In that trial 37 of the 47 patients on IVIG reached a total improvement score response.\n"))
+    s = statements["In that trial 37 of the 47 patients on IVIG reached a total improvement score response."]
+    assert s.number_check == "match" and s.verdict == "supported"

@@ -171,9 +171,31 @@ def _subtype_fits(row: EvidenceRow, subtype: str) -> bool:
     return row.subtype == "any_indication" or row.domain in SUBTYPE_FREE_DOMAINS
 
 
+# Design words a page uses for a study, and the study designs they fit.
+_DESIGN_WORDS = [
+    (re.compile(r"\b(?:placebo[- ]controlled|randomi[sz]ed|double[- ]blind|crossover)\b", re.I), {"rct_parallel", "rct_crossover"}),
+    (re.compile(r"\b(?:open[- ]label|open study|uncontrolled|prospective)\b", re.I), {"open_label_trial", "prospective_cohort"}),
+    (re.compile(r"\b(?:retrospective|chart review|cohort|case series|single[- ](?:centre|center|institution))\b", re.I),
+     {"retrospective_cohort", "case_series", "observational_safety", "prospective_cohort"}),
+    (re.compile(r"\b(?:systematic review|meta-analysis|pooled)\b", re.I), {"systematic_review", "meta_analysis"}),
+]
+_SIZE_RE = re.compile(r"\b(\d{2,4})\s+(?:patients|participants|adults|children|people|subjects)\b", re.I)
+
+
 def named_studies(sentence: str, evidence: Evidence) -> frozenset[str]:
-    """Studies of the base the sentence names by label, first author or journal."""
-    return frozenset(study for study, rows in evidence.by_study.items() if rows and names_study(sentence, rows[0]))
+    """Studies of the base the sentence names by label, first author or journal, or describes
+    unmistakably: its design and its enrolment ("a placebo-controlled trial of 15 patients")."""
+    named = {study for study, rows in evidence.by_study.items() if rows and names_study(sentence, rows[0])}
+    if named:
+        return frozenset(named)
+    designs = set().union(*(kinds for pattern, kinds in _DESIGN_WORDS if pattern.search(sentence)))
+    sizes = {int(m.group(1)) for m in _SIZE_RE.finditer(sentence)}
+    subtypes = set(mentioned_subtypes(sentence))
+    if not designs or not sizes:
+        return frozenset()
+    fits = {study for study, (n, design, subtype) in evidence.enrolment.items()
+            if n in sizes and design in designs and (not subtypes or subtype in subtypes)}
+    return frozenset(fits) if len(fits) == 1 else frozenset()
 
 
 def relevant_rows(sentence: str, subtype: str, domain: str, evidence: Evidence, doc_id: str,
@@ -191,6 +213,11 @@ def relevant_rows(sentence: str, subtype: str, domain: str, evidence: Evidence, 
         return []
     scores = index.scores(list(words))
     top = np.argpartition(-scores, 60)[:60] if len(scores) > 60 else np.arange(len(scores))
+    if not ((index.domains[top] == domain) & ~index.is_claim[top]).any():
+        # Common words ("infusion") can rank every row of the statement's outcome below 60 others:
+        # then the best 10 of that outcome are looked at too.
+        own = np.where((index.domains == domain) & ~index.is_claim, scores, 0.0)
+        top = np.union1d(top, np.argpartition(-own, 10)[:10] if len(own) > 10 else np.arange(len(own)))
     order = top[np.argsort(-scores[top], kind="stable")]
     by_id = evidence.numeric_rows
     picked: list[EvidenceRow] = []
@@ -373,7 +400,7 @@ def registered_claim(sentence: str, subtype: str, evidence: Evidence, doc_id: st
 
 def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], number_status: str,
           number_detail: str, evidence: Evidence, doc_id: str = "", hosts: frozenset[str] = frozenset(),
-          context: str = "") -> Judgement:
+          context: str = "", focus: frozenset[str] = frozenset()) -> Judgement:
     """The suggested verdict, its one-line reason, its rows and its flags (rules in the module doc)."""
     # A sentence that reports what one study found, with its figures borne out, is a report, not a
     # general claim: the body of evidence's low certainty does not make it overstated.
@@ -429,6 +456,7 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         notes.append(f"no row in the base gives {', '.join(q.text for q in figures[:2])}")
 
     about_ivig = (bool(_IVIG_RE.search(sentence)) or bool(_IVIG_RE.search(context)) or efficacy
+                  or any(r.study in focus for r in rows)  # a sentence about the study it names or follows
                   or number_status in ("match", "partial")
                   or domain in ("safety", "dosing", "regulatory", "product"))
     if not about_ivig and not flags:

@@ -125,6 +125,7 @@ class Evidence:
     problems: list[Problem] = field(default_factory=list)
     index: BM25Index | None = None
     findings: dict[tuple[str, str], Finding] = field(default_factory=dict)
+    enrolment: dict[str, tuple[int, str, str]] = field(default_factory=dict)  # study -> (n enrolled, design, subtype)
 
     @cached_property
     def claims(self) -> tuple[list[EvidenceRow], list[str]]:
@@ -458,6 +459,10 @@ def _cached_evidence(root: str, stamp: tuple) -> Evidence:
     evidence = Evidence(Path(root), rows, _regimens(tables, info), bib, tables.get("documents"), problems)
     evidence.index = BM25Index(rows) if rows else None
     evidence.findings = _findings(tables)
+    studies = tables.get("studies")
+    if studies is not None:
+        evidence.enrolment = {str(r.study_id): (int(r.n_enrolled), str(r.design), info.get(r.study_id, ("myositis", ""))[0])
+                              for r in studies.itertuples() if _present(r.n_enrolled)}
     return evidence
 
 
@@ -524,6 +529,7 @@ class BM25Index:
         self._cache: dict[str, np.ndarray] = {}
         self.subtypes = np.array([r.subtype for r in rows])
         self.domains = np.array([r.domain for r in rows])
+        self.is_claim = np.array([r.table == "claims" for r in rows], dtype=bool)
         self._position = {r.id: i for i, r in enumerate(rows)}
 
     def _term(self, term: str) -> np.ndarray:

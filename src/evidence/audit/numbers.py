@@ -56,7 +56,7 @@ _DAYS_RE = re.compile(
 _PERCENT_RE = re.compile(
     r"(?P<op>less than|fewer than|under|below|up to|at most|no more than|more than|over|above|at least|about|approximately"
     rf"|around|nearly|almost|roughly|<|>|\u2264|\u2265|~)?\s*(?P<v>{_NUM})\s*(?:%|percent\b|per cent\b)", re.I)
-_FRACTION_RE = re.compile(r"\b(?P<a>\d+)\s+(?:of|out of)\s+(?:every\s+)?(?P<b>\d+)\b", re.I)
+_FRACTION_RE = re.compile(r"\b(?P<a>\d+)\s+(?:of|out of)\s+(?:every\s+|the\s+)?(?P<b>\d+)\b", re.I)
 _COUNT_RE = re.compile(r"\b(?P<n>\d+)\s+(?:patients|participants|people|adults|children|subjects|individuals)\b", re.I)
 _SPAN_RE = re.compile(
     rf"(?:between\s+(?P<x>{_NUM})\s+and\s+(?P<y>{_NUM})|{_RANGE})\s*(?P<unit>hours?|days?|weeks?|months?|years?)\b", re.I)
@@ -152,7 +152,8 @@ def _quantities(sentence: str) -> tuple[Quantity, ...]:
     for m in _FRACTION_RE.finditer(text):
         if free(m) and 0 < int(m.group("b")) and int(m.group("a")) <= int(m.group("b")):
             value = 100.0 * int(m.group("a")) / int(m.group("b"))
-            add(m, Quantity("percent", value, value, "~", m.group(0)))
+            # "8 of every 10" is a rounded rate; "12 of the 15 patients" is an exact count.
+            add(m, Quantity("percent", value, value, "~" if "every" in m.group(0).lower() else "", m.group(0)))
     for m in _COUNT_RE.finditer(text):
         if free(m):
             add(m, Quantity("count", float(m.group("n")), float(m.group("n")), text=m.group(0)))

@@ -123,13 +123,13 @@ def doc_id_for(path: Path, documents: pd.DataFrame | None) -> str:
 _NOT_LIKE = ("baseline", "distribution_category", "descriptive", "claim")
 
 
-def like_rows(sentence: str, rows: list[EvidenceRow]) -> list[EvidenceRow]:
+def like_rows(sentence: str, rows: list[EvidenceRow], focus: frozenset[str] = frozenset()) -> list[EvidenceRow]:
     """The rows a figure is held against: the study the sentence names, else the best row's study and
     other studies' rows of the same outcome (half its outcome words shared).
 
     A headline rate is never compared with another outcome's or a subgroup's figure.
     """
-    named = [r for r in rows if names_study(sentence, r)]
+    named = [r for r in rows if names_study(sentence, r) or r.study in focus]
     if named:
         return [r for r in rows if r.study == named[0].study]
     if not rows:
@@ -138,11 +138,13 @@ def like_rows(sentence: str, rows: list[EvidenceRow]) -> list[EvidenceRow]:
     return [r for r in rows if r.study == rows[0].study or len(head & set(tokens(r.outcome))) * 2 >= max(len(head), 1)]
 
 
-def _trusted(status: str, detail: str, sentence: str, comparable: list[EvidenceRow]) -> tuple[str, str]:
+def _trusted(status: str, detail: str, sentence: str, comparable: list[EvidenceRow],
+             focus: frozenset[str] = frozenset()) -> tuple[str, str]:
     """A figure disagrees with the base only against like rows: the study the sentence names, or the
     same outcome in two or more studies. Otherwise nothing is compared (regimens are always compared).
     """
-    if status != "mismatch" or "regimens give" in detail or any(names_study(sentence, r) for r in comparable):
+    if (status != "mismatch" or "regimens give" in detail
+            or any(names_study(sentence, r) or r.study in focus for r in comparable)):
         return status, detail
     # A percentage may be held against the same outcome in two or more studies; a count only against its own study.
     if "linked rows give" not in detail and len({r.study for r in comparable if r.percent is not None}) >= 2:
@@ -180,10 +182,10 @@ def _statement(statement_id: str, c: Candidate, domain: str, doc_id: str, eviden
     linked = [(r, score) for r, score in linked if not (r.table == "claims" and r.study == doc_id)]
     rows = relevant_rows(query, c.subtype, domain, evidence, doc_id, hosts, focus)
     # Like with like: figures are held only against rows of the same outcome that report an arm or pool.
-    comparable = like_rows(c.sentence, [r for r in rows if r.domain == domain and r.kind not in _NOT_LIKE])
+    comparable = like_rows(c.sentence, [r for r in rows if r.domain == domain and r.kind not in _NOT_LIKE], focus)
     status, detail = number_check(c.sentence, c.subtype, comparable, evidence.regimens)
-    status, detail = _trusted(status, detail, c.sentence, comparable)
-    judgement = judge(c.sentence, c.subtype, domain, rows, status, detail, evidence, doc_id, hosts, c.context)
+    status, detail = _trusted(status, detail, c.sentence, comparable, focus)
+    judgement = judge(c.sentence, c.subtype, domain, rows, status, detail, evidence, doc_id, hosts, c.context, focus)
     suggestions = [(r.id, score) for r, score in linked]
     return Statement(statement_id, c.section, c.sentence, c.subtype, domain, suggestions, status, detail, judgement)
 

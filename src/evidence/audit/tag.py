@@ -198,8 +198,9 @@ LISTED_OUTCOMES = ("strength", "skin", "swallowing", "enzymes", "lung", "steroid
 
 
 def listed_domains(sentence: str, primary: str) -> list[str]:
-    """The outcome domains a sentence claims, the tagged one first; one only unless it lists outcomes."""
-    if primary not in LISTED_OUTCOMES:
+    """The outcome domains a sentence claims, the tagged one first; one only unless it lists outcomes
+    ("monthly IVIG gave strength, clearer skin": dosing, strength and skin)."""
+    if primary in ("epidemiology", "safety", "product"):
         return [primary]
     text = _NOT_DOMAIN_RE.sub(" ", sentence)
     patterns = dict(DOMAIN_PATTERNS)
@@ -334,6 +335,8 @@ class Candidate:
     context: str = ""  # the previous sentence, when this one refers back to it ("They start slowly.")
 
 
+# "IVIG is advised for some patients in this group": the group is the one the sentence before described.
+_REFERS_TO_GROUP_RE = re.compile(r"\b(?:this|these|such|those) (?:group|groups|patients|cases|settings?|situations?)\b", re.I)
 _REFERS_BACK_RE = re.compile(
     r"^(?:this|these|they|it|its|their|those|such|together|both|the (?:treatment|therapy|infusions?|process|effects?))\b",
     re.I)
@@ -394,7 +397,8 @@ def candidates(doc: Document) -> tuple[list[Candidate], list[Section], str]:
                 subtype = tag_subtype(sentence, carried or section.subtype, default)
                 named = named_subtype(sentence)
                 carried = named or (carried if subtype == carried else None)
-                context = previous if _REFERS_BACK_RE.match(sentence.strip()) else ""
+                refers = _REFERS_BACK_RE.match(sentence.strip()) or _REFERS_TO_GROUP_RE.search(sentence)
+                context = previous if refers else ""
                 domain = tag_domain(sentence)
                 if context and not any(pattern.search(sentence) for _, pattern in DOMAIN_PATTERNS):
                     domain = tag_domain(context)  # "They are raised step by step": the outcome of what it refers to
