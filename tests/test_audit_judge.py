@@ -617,3 +617,20 @@ def test_an_exact_fraction_of_the_study_it_follows_is_checked_exactly(tmp_path, 
         "In that trial 37 of the 47 patients on IVIG reached a total improvement score response.\n"))
     s = statements["In that trial 37 of the 47 patients on IVIG reached a total improvement score response."]
     assert s.number_check == "match" and s.verdict == "supported"
+
+
+def test_a_duration_no_row_states_is_not_assessable(tmp_path, evidence):
+    s = one(tmp_path, evidence, "IVIG in dermatomyositis",
+            "The total improvement score response to IVIG in dermatomyositis lasts 12 to 23 months.")
+    assert "figure_without_source" in s.judgement.flags and s.verdict == "not_assessable"
+    assert "12 to 23 months" in s.judgement.reason
+
+
+def test_immune_mechanism_is_not_assessable_even_beside_biopsy_rows(tmp_path):
+    biopsy = _row("trialx_r11", "repeat muscle biopsy fibres inflammation immune cells dermatomyositis TRIALX", "dm",
+                  "mechanism", study="trialx", label="TRIALX", outcome="Repeat muscle biopsy: inflammation", kind="descriptive")
+    ev = Evidence(root=tmp_path, rows=list(ROWS) + [biopsy], regimens=[], bib=Bibliography(tmp_path / "none.bib", {}),
+                  documents=DOCUMENTS)
+    ev.index = BM25Index(ev.rows)
+    s = one(tmp_path, ev, "How IVIG works", "IVIG calms the immune cells that inflame the muscle fibres in dermatomyositis.")
+    assert s.verdict == "not_assessable" and "immune system" in s.judgement.reason

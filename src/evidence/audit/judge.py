@@ -78,6 +78,8 @@ _COMPARATIVE_RE = re.compile(
     r"\b(?:better|fewer|faster|quicker|sooner|superior|strongest|best(?:[- ]tolerated)?|more effective|easier to)\b"
     r"|\b\w+er than\b|\bthan (?:other|some|standard)\b", re.I)
 # Mechanism statements about muscle tissue can be set against repeat biopsies; immunology cannot.
+_IMMUNE_RE = re.compile(
+    r"\b(?:immune|antibod\w*|receptors?|cytokines?|complement|Fc\w*|T[- ]cells?|B[- ]cells?|immune cells|autoantibod\w*)\b", re.I)
 _TISSUE_RE = re.compile(r"\b(?:biops\w*|histolog\w*|fib(?:re|er)s?|inflam\w*|necro\w*|tissue|damage|cd\d+\+?|cells?)\b", re.I)
 # "Side effects such as headache, fatigue and low-grade fever": each listed item is a small claim.
 _LIST_RE = re.compile(r"\b(?:like|such as|including|include[sd]?|e\.g\.|for example)\s*:?\s*(?P<items>[^.()]+)", re.I)
@@ -450,7 +452,11 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     if comparison:
         flags.append("comparison_without_evidence")
         notes.append(comparison)
-    figures = [q for q in extract_quantities(sentence) if q.kind in ("percent", "count")]
+    quantities = extract_quantities(sentence)
+    figures = [q for q in quantities if q.kind in ("percent", "count")]
+    if not figures and number_status == "nothing to compare":
+        # A duration or age ("lasts 12 to 23 months", "started 671 days after diagnosis") that no row states.
+        figures = [q for q in quantities if q.kind == "span"]
     if figures and (not rows or number_status == "nothing to compare"):
         flags.append("figure_without_source")
         notes.append(f"no row in the base gives {', '.join(q.text for q in figures[:2])}")
@@ -487,6 +493,8 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         verdict, lead = "not_supported", "not borne out by the base"
     elif flags or number_status == "partial":
         verdict, lead = "partly_supported", "overstated or only partly backed"
+    elif domain == "mechanism" and _IMMUNE_RE.search(sentence):
+        verdict, lead = "not_assessable", "no study of how IVIG acts on the immune system is in the base"
     elif domain == "mechanism" and _TISSUE_RE.search(sentence) and any(_TISSUE_RE.search(r.outcome) for r in rows):
         verdict, lead = "partly_supported", "the base shows tissue changes after IVIG, not how IVIG acts"
     elif domain == "mechanism":
