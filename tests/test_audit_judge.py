@@ -634,3 +634,10 @@ def test_immune_mechanism_is_not_assessable_even_beside_biopsy_rows(tmp_path):
     ev.index = BM25Index(ev.rows)
     s = one(tmp_path, ev, "How IVIG works", "IVIG calms the immune cells that inflame the muscle fibres in dermatomyositis.")
     assert s.verdict == "not_assessable" and "immune system" in s.judgement.reason
+
+
+def test_an_excluded_subtype_is_not_the_document_subtype():
+    from evidence.audit.tag import mentioned_subtypes
+
+    assert mentioned_subtypes("IVIG for inflammatory myopathies (excluding inclusion body myositis)") == []
+    assert mentioned_subtypes("IVIG in dermatomyositis, except for inclusion body myositis") == ["dm"]

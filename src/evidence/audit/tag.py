@@ -61,8 +61,14 @@ _SUBTYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+_EXCLUDED_RE = re.compile(
+    r"\b(?:excluding|except(?:\s+for)?|other than|apart from|but not|not including|without)\s+[^.;:()]*", re.I)
+
+
 def mentioned_subtypes(text: str) -> list[str]:
-    """Subtype codes a text names; juvenile wins over dermatomyositis (JDM is DM in children)."""
+    """Subtype codes a text names, leaving out those it excludes ("myopathies excluding inclusion body
+    myositis"); juvenile wins over dermatomyositis (JDM is DM in children)."""
+    text = _EXCLUDED_RE.sub(" ", text)
     found = [code for code, pattern in _SUBTYPE_PATTERNS if pattern.search(text)]
     if "jdm" in found and "dm" in found:
         found.remove("dm")
