@@ -148,16 +148,26 @@ def own_hosts(evidence: Evidence, doc_id: str, url: str = "") -> frozenset[str]:
     return frozenset(h for h in hosts if h)
 
 
+@lru_cache(maxsize=4096)
+def _sentence_words(sentence: str) -> tuple[str, frozenset[str], frozenset[str]]:
+    lowered = sentence.lower()
+    return lowered, frozenset(re.findall(r"[a-z0-9]+", lowered)), frozenset(re.findall(r"\b(?:19|20)\d\d\b", sentence))
+
+
+@lru_cache(maxsize=4096)
+def _label_parts(label: str) -> frozenset[str]:
+    return frozenset(re.findall(r"[a-z0-9]+", label.lower()))
+
+
 def names_study(sentence: str, row: EvidenceRow) -> bool:
     """The sentence names the row's study: its label ("ProDERM"), its first author ("Dalakas", with the
     year when the sentence gives one) or its journal ("in Clinical and Experimental Dermatology")."""
-    lowered = sentence.lower()
-    words = set(re.findall(r"[a-z0-9]+", lowered))
-    if row.label and all(part in words for part in re.findall(r"[a-z0-9]+", row.label.lower())):
+    lowered, words, years = _sentence_words(sentence)
+    parts = _label_parts(row.label) if row.label else frozenset()
+    if parts and parts <= words:
         return True
     surname, year, journal = row.names
     if surname and surname in words:
-        years = set(re.findall(r"\b(?:19|20)\d\d\b", sentence))
         return not years or year in years
     return bool(journal) and journal in lowered
 
