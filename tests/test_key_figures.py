@@ -220,3 +220,21 @@ def test_musthave_danieli2022_scig_is_subcutaneous_and_unquantified():
     assert (arm["intervention"], arm["product"]) == ("scig", "Hizentra 20% (CSL Behring)")
     res = tables["results"][tables["results"]["study_id"] == "danieli2022scig"]
     assert len(res) == 4 and set(res["measure"]) == {"descriptive"} and res["events"].isna().all()
+
+
+def _guide2_recs():
+    return validate(ROOT).tables["recommendations"].set_index("rec_id")
+
+
+def test_guide2_bsr2022_ivig_statements_are_conditional_and_ungraded():
+    """BSR 2022 (keac115) as restated on drlex.ai: IVIG 'should be considered' for refractory muscle and skin
+    disease and 'is to be considered' for resistant dysphagia; none of those pages prints the guideline's grade."""
+    recs = _guide2_recs()
+    got = {r: (recs.at[r, "context"], recs.at[r, "stance"], recs.at[r, "source_tier"])
+           for r in ("bsr2022_rec01", "bsr2022_rec02", "bsr2022_rec03")}
+    assert got == {
+        "bsr2022_rec01": ("refractory", "conditional", "secondary"),
+        "bsr2022_rec02": ("skin_predominant", "conditional", "secondary"),
+        "bsr2022_rec03": ("dysphagia", "conditional", "secondary"),
+    }
+    assert recs.loc[["bsr2022_rec01", "bsr2022_rec02", "bsr2022_rec03"], "grade"].isna().all()
