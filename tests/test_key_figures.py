@@ -238,3 +238,20 @@ def test_guide2_bsr2022_ivig_statements_are_conditional_and_ungraded():
         "bsr2022_rec03": ("dysphagia", "conditional", "secondary"),
     }
     assert recs.loc[["bsr2022_rec01", "bsr2022_rec02", "bsr2022_rec03"], "grade"].isna().all()
+
+
+def test_guide2_acrchest2023_ivig_is_a_myositis_ild_progression_option():
+    """ACR/CHEST 2023 SARD-ILD treatment guideline (Arthritis Care Res 2024;76(8):1051-1069), Figure 4: IVIG is
+    listed for myositis-ILD progressing despite first-line treatment, with no strength printed beside it."""
+    tables = validate(ROOT).tables
+    study = tables["studies"].set_index("study_id").loc["acrchest2023_ild"]
+    assert (study["design"], study["context"]) == ("consensus", "ild")
+    rec = _guide2_recs().loc["acrchest2023_rec01"]
+    assert (rec["subtype"], rec["context"], rec["stance"]) == ("myositis", "ild", "conditional")
+    assert rec["locator"].startswith("Figure 4") and _guide2_isna(rec["grade"])
+
+
+def _guide2_isna(value) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(value))
