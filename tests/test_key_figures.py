@@ -255,3 +255,14 @@ def _guide2_isna(value) -> bool:
     import pandas as pd
 
     return bool(pd.isna(value))
+
+
+def test_guide2_erseular2025_ivig_is_a_next_step_option_in_iim_ild():
+    """ERS/EULAR CTD-ILD guideline (DOI 10.1183/13993003.02533-2024): 25 PICO and 28 narrative questions; for
+    IIM-ILD not at goal on immunosuppression, IVIG is among the agents to add or switch to (no grade shown)."""
+    tables = validate(ROOT).tables
+    study = tables["studies"].set_index("study_id").loc["erseular2025_ctdild"]
+    assert "25 PICO" in study["rob_rationale"] and "28 narrative" in study["rob_rationale"]
+    rec = _guide2_recs().loc["erseular2025_rec01"]
+    assert (rec["subtype"], rec["context"], rec["stance"], rec["source_tier"]) == ("myositis", "ild", "conditional", "secondary")
+    assert _guide2_isna(rec["grade"])
