@@ -220,3 +220,49 @@ def test_musthave_danieli2022_scig_is_subcutaneous_and_unquantified():
     assert (arm["intervention"], arm["product"]) == ("scig", "Hizentra 20% (CSL Behring)")
     res = tables["results"][tables["results"]["study_id"] == "danieli2022scig"]
     assert len(res) == 4 and set(res["measure"]) == {"descriptive"} and res["events"].isna().all()
+
+
+def _guide2_recs():
+    return validate(ROOT).tables["recommendations"].set_index("rec_id")
+
+
+def test_guide2_bsr2022_ivig_statements_are_conditional_and_ungraded():
+    """BSR 2022 (keac115) as restated on drlex.ai: IVIG 'should be considered' for refractory muscle and skin
+    disease and 'is to be considered' for resistant dysphagia; none of those pages prints the guideline's grade."""
+    recs = _guide2_recs()
+    got = {r: (recs.at[r, "context"], recs.at[r, "stance"], recs.at[r, "source_tier"])
+           for r in ("bsr2022_rec01", "bsr2022_rec02", "bsr2022_rec03")}
+    assert got == {
+        "bsr2022_rec01": ("refractory", "conditional", "secondary"),
+        "bsr2022_rec02": ("skin_predominant", "conditional", "secondary"),
+        "bsr2022_rec03": ("dysphagia", "conditional", "secondary"),
+    }
+    assert recs.loc[["bsr2022_rec01", "bsr2022_rec02", "bsr2022_rec03"], "grade"].isna().all()
+
+
+def test_guide2_acrchest2023_ivig_is_a_myositis_ild_progression_option():
+    """ACR/CHEST 2023 SARD-ILD treatment guideline (Arthritis Care Res 2024;76(8):1051-1069), Figure 4: IVIG is
+    listed for myositis-ILD progressing despite first-line treatment, with no strength printed beside it."""
+    tables = validate(ROOT).tables
+    study = tables["studies"].set_index("study_id").loc["acrchest2023_ild"]
+    assert (study["design"], study["context"]) == ("consensus", "ild")
+    rec = _guide2_recs().loc["acrchest2023_rec01"]
+    assert (rec["subtype"], rec["context"], rec["stance"]) == ("myositis", "ild", "conditional")
+    assert rec["locator"].startswith("Figure 4") and _guide2_isna(rec["grade"])
+
+
+def _guide2_isna(value) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(value))
+
+
+def test_guide2_erseular2025_ivig_is_a_next_step_option_in_iim_ild():
+    """ERS/EULAR CTD-ILD guideline (DOI 10.1183/13993003.02533-2024): 25 PICO and 28 narrative questions; for
+    IIM-ILD not at goal on immunosuppression, IVIG is among the agents to add or switch to (no grade shown)."""
+    tables = validate(ROOT).tables
+    study = tables["studies"].set_index("study_id").loc["erseular2025_ctdild"]
+    assert "25 PICO" in study["rob_rationale"] and "28 narrative" in study["rob_rationale"]
+    rec = _guide2_recs().loc["erseular2025_rec01"]
+    assert (rec["subtype"], rec["context"], rec["stance"], rec["source_tier"]) == ("myositis", "ild", "conditional", "secondary")
+    assert _guide2_isna(rec["grade"])
