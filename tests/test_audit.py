@@ -484,7 +484,7 @@ def test_cli_end_to_end_on_the_real_project(tmp_path, capsys):
     code = cli_main(["audit", str(write(tmp_path, "page.txt", text)), "--out", str(out), "--root", str(ROOT)])
     printed = capsys.readouterr().out
     assert code == 0
-    assert "statements kept  1 (dropped: 1 service/marketing, 0 not checkable)" in printed
+    assert "statements kept  1 from 1 sentences (dropped: 1 service/marketing, 0 not checkable)" in printed
     assert "by subtype       dm 1" in printed
     assert "number checks    match 1" in printed
     assert "references       1 listed: 0 matched, 1 unmatched (unverifiable 1)" in printed

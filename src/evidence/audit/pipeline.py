@@ -98,7 +98,8 @@ class AuditResult:
         order = ("match", "partial", "mismatch", "nothing to compare")
         status_list = ", ".join(f"{c} {statuses[c]}" for c in vocab.REFERENCE_STATUS.codes if statuses[c])
         return [
-            ("statements kept", f"{len(self.statements)} (dropped: {dropped['service']} service/marketing, "
+            ("statements kept", f"{len(self.statements)} from {len({s.statement_id.rstrip('abcdefgh') for s in self.statements})} "
+                                f"sentences (dropped: {dropped['service']} service/marketing, "
                                 f"{dropped['not_checkable']} not checkable)"),
             ("by subtype", ", ".join(f"{code} {subtypes[code]}" for code in vocab.SUBTYPE.codes if subtypes[code]) or "-"),
             ("number checks", ", ".join(f"{k} {checks[k]}" for k in order if checks[k]) or "-"),
