@@ -641,3 +641,13 @@ def test_an_excluded_subtype_is_not_the_document_subtype():
 
     assert mentioned_subtypes("IVIG for inflammatory myopathies (excluding inclusion body myositis)") == []
     assert mentioned_subtypes("IVIG in dermatomyositis, except for inclusion body myositis") == ["dm"]
+
+
+def test_words_that_are_not_comparisons_are_not_flagged(tmp_path, evidence):
+    for sentence in ("IVIG helps the immune system protect rather than harm the muscle in dermatomyositis.",
+                     "Doctors use the total improvement score to better understand responders with dermatomyositis.",
+                     "With IVIG, responders with dermatomyositis may see fewer skin symptoms on the total improvement score."):
+        s = one(tmp_path, evidence, "IVIG in dermatomyositis", sentence)
+        assert "comparison_without_evidence" not in s.judgement.flags, sentence
+    s = one(tmp_path, evidence, "Products", "Some IVIG brands cause fewer headaches after infusion than other products.")
+    assert "comparison_without_evidence" in s.judgement.flags

@@ -74,9 +74,17 @@ _OTHER_STUDY_RE = re.compile(
     re.I)
 # "Better tolerated than", "fewer reactions", "faster relief", "strongest results when started early":
 # a claim of difference needs a row that measures the difference.
+# A comparison states its other side ("than", "compared with") or is a superlative; a bare
+# comparative ("fewer reactions") counts only beside a named comparator (a brand, other drugs).
 _COMPARATIVE_RE = re.compile(
-    r"\b(?:better|fewer|faster|quicker|sooner|superior|strongest|best(?:[- ]tolerated)?|more effective|easier to)\b"
-    r"|\b\w+er than\b|\bthan (?:other|some|standard)\b", re.I)
+    r"\b(?!(?:rather|other|more|less|fewer|greater|over|under|later|earlier|after|never|ever) than\b)\w+er than\b"
+    r"|\b(?:fewer|less) \w+ than\b|\bthan (?:other|some|standard)\b|\bcompared (?:with|to)\b|\bversus\b|\bvs\.?"
+    r"|\b(?:strongest|best(?:[- ]tolerated)?|most effective|superior)\b", re.I)
+_BARE_COMPARATIVE_RE = re.compile(r"\b(?:better|fewer|faster|quicker|sooner|easier to|more effective)\b", re.I)
+_COMPARATOR_RE = re.compile(
+    r"gamunex|privigen|octagam|gammagard|panzyga|hizentra|flebogamma|gammaked|bivigam|asceniv|gammaplex|\bbrands?\b"
+    r"|\bproducts?\b|\bother (?:treatments?|drugs?|medications?|medicines|products?|therap\w+|immunosuppress\w*)"
+    r"|\bimmunosuppress\w*|\bsteroids?\b|\bplacebo\b|\bstandard (?:treatment|therapy|care)", re.I)
 # Mechanism statements about muscle tissue can be set against repeat biopsies; immunology cannot.
 _IMMUNE_RE = re.compile(
     r"\b(?:immune|antibod\w*|receptors?|cytokines?|complement|Fc\w*|T[- ]cells?|B[- ]cells?|immune cells|autoantibod\w*)\b", re.I)
@@ -374,7 +382,10 @@ def _unbacked_comparison(sentence: str, rows: list[EvidenceRow]) -> str:
     """
     if _TEMPERED_RE.search(sentence) or _negated(sentence):
         return ""
-    words = sorted({m.group(0).lower() for m in _COMPARATIVE_RE.finditer(sentence)})
+    words = {m.group(0).lower() for m in _COMPARATIVE_RE.finditer(sentence)}
+    if _COMPARATOR_RE.search(sentence):
+        words |= {m.group(0).lower() for m in _BARE_COMPARATIVE_RE.finditer(sentence)}
+    words = sorted(words)
     if not words:
         return ""
     arms: dict[str, set[str]] = {}
@@ -458,7 +469,7 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     if missing_items:
         flags.append("listed_item_without_evidence")
         notes.append(f"no row of the base mentions {', '.join(repr(i) for i in missing_items[:3])}")
-    comparison = _unbacked_comparison(sentence, rows)
+    comparison = _unbacked_comparison(sentence, rows) if about_product or efficacy else ""
     if comparison:
         flags.append("comparison_without_evidence")
         notes.append(comparison)
