@@ -288,7 +288,7 @@ def relevant_rows(sentence: str, subtype: str, domain: str, evidence: Evidence, 
             named.sort(key=lambda r: -score_of.get(r.id, 0.0))
             chosen = {r.id for r in named}
             primary = named + [r for r in primary if r.id not in chosen]
-    if primary or domain in EFFICACY_DOMAINS - {"composite"}:
+    if primary or domain in (EFFICACY_DOMAINS - {"composite"}) | {"mechanism", "epidemiology"}:
         return primary[:MAX_EVIDENCE]  # an outcome the base does not report is not backed by another outcome
     return picked[:MAX_EVIDENCE]
 

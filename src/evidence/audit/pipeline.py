@@ -204,13 +204,25 @@ def audit_document(path: Path, root: Path | None = None, evidence: Evidence | No
             references.extend(audit_references(evidence.bib, section.blocks))
     for i, m in enumerate(references, start=1):
         m.cited.position = i
-    title = doc.title or next((s.title for s in sections if s.title), Path(path).name)
+    title = _title(doc, sections, doc_id, evidence)
     hosts = own_hosts(evidence, doc_id, doc.url)
     reason = empty_reason(doc)
     if reason:
         kept = []
     return AuditResult(Path(path), doc_id, title, default, _statements(doc_id, kept, evidence, hosts),
                        [c for c in found if c.status != "kept"], references, len(evidence.problems), reason)
+
+
+def _title(doc: Document, sections: list, doc_id: str, evidence: Evidence) -> str:
+    """The registered title, else the file's own, else the first heading that names the topic
+    (a page may open with an image caption such as "IV drip")."""
+    docs = evidence.documents
+    if docs is not None and "title" in docs:
+        hit = docs[docs["doc_id"] == doc_id]
+        if len(hit) and isinstance(hit.iloc[0]["title"], str):
+            return str(hit.iloc[0]["title"])
+    headings = [s.title for s in sections if s.title]
+    return doc.title or next((h for h in headings if _TOPIC_RE.search(h)), headings[0] if headings else doc.name)
 
 
 _ENGLISH = frozenset("the and of to in is are for with that this it be or on as by can may not from".split())
