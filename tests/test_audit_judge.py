@@ -651,3 +651,10 @@ def test_words_that_are_not_comparisons_are_not_flagged(tmp_path, evidence):
         assert "comparison_without_evidence" not in s.judgement.flags, sentence
     s = one(tmp_path, evidence, "Products", "Some IVIG brands cause fewer headaches after infusion than other products.")
     assert "comparison_without_evidence" in s.judgement.flags
+
+
+def test_a_negation_elsewhere_in_the_sentence_does_not_hide_a_comparison(tmp_path, evidence):
+    s = one(tmp_path, evidence, "Products", "If other products aren't suitable, some IVIG brands give faster relief of headache.")
+    assert "comparison_without_evidence" in s.judgement.flags
+    s = one(tmp_path, evidence, "Products", "IVIG brands are not better than other products for headache after infusion.")
+    assert "comparison_without_evidence" not in s.judgement.flags

@@ -380,12 +380,13 @@ def _unbacked_comparison(sentence: str, rows: list[EvidenceRow]) -> str:
     A row measures a difference when it is a between-arm contrast, or when two arms of one
     study are among the rows. Tempered or negated sentences ("less predictable") are not claims of difference.
     """
-    if _TEMPERED_RE.search(sentence) or _negated(sentence):
+    if _TEMPERED_RE.search(sentence):
         return ""
-    words = {m.group(0).lower() for m in _COMPARATIVE_RE.finditer(sentence)}
+    found = list(_COMPARATIVE_RE.finditer(sentence))
     if _COMPARATOR_RE.search(sentence):
-        words |= {m.group(0).lower() for m in _BARE_COMPARATIVE_RE.finditer(sentence)}
-    words = sorted(words)
+        found += list(_BARE_COMPARATIVE_RE.finditer(sentence))
+    # "not better than" denies a difference; a negation elsewhere ("if treatments aren't working") does not.
+    words = sorted({m.group(0).lower() for m in found if not _negated(sentence[max(0, m.start() - 25):m.start()])})
     if not words:
         return ""
     arms: dict[str, set[str]] = {}

@@ -200,7 +200,8 @@ def tag_domain(sentence: str) -> str:
 
 # An efficacy sentence that lists several outcomes ("stronger muscles, clearer skin and easier
 # swallowing") makes one claim per outcome, and each outcome has its own evidence.
-LISTED_OUTCOMES = ("strength", "skin", "swallowing", "enzymes", "lung", "steroid_sparing", "function_qol", "mechanism")
+LISTED_OUTCOMES = ("strength", "skin", "swallowing", "enzymes", "lung", "steroid_sparing", "function_qol", "mechanism",
+                   "time_to_response")
 
 
 def listed_domains(sentence: str, primary: str) -> list[str]:
