@@ -658,3 +658,28 @@ def test_a_negation_elsewhere_in_the_sentence_does_not_hide_a_comparison(tmp_pat
     assert "comparison_without_evidence" in s.judgement.flags
     s = one(tmp_path, evidence, "Products", "IVIG brands are not better than other products for headache after infusion.")
     assert "comparison_without_evidence" not in s.judgement.flags
+
+
+def test_only_as_solely_is_not_an_absolute_claim(tmp_path, evidence):
+    s = one(tmp_path, evidence, "Products", "Octagam is the only IVIG approved for dermatomyositis.")
+    assert "absolute_word" in s.judgement.flags and "'only'" in s.judgement.reason
+    s = one(tmp_path, evidence, "IVIG in dermatomyositis",
+            "In TRIALX, 15 patients had skin disease only and reached a total improvement score response.")
+    assert "'only'" not in s.judgement.reason
+
+
+def test_a_course_within_a_regimens_days_matches():
+    from evidence.audit.match import Regimen
+    from evidence.audit.numbers import check_regimen, extract_quantities
+
+    label = Regimen("label_dm", "dm", "label Table 1", dose=2.0, days=(2.0, 5.0))
+    (q,) = [x for x in extract_quantities("given over 2 to 3 days") if x.kind == "days"]
+    assert check_regimen(q, [label], "dm").status == "match"
+    (q,) = [x for x in extract_quantities("given over 4 to 7 days") if x.kind == "days"]
+    assert check_regimen(q, [label], "dm").status == "partial"
+
+
+def test_warning_signs_are_not_held_to_the_base_item_by_item(tmp_path, evidence):
+    s = one(tmp_path, evidence, "Side effects of IVIG in myositis",
+            "Signs of aseptic meningitis after IVIG include headache, stiff neck and dislike of light.")
+    assert "listed_item_without_evidence" not in s.judgement.flags

@@ -33,7 +33,7 @@ import numpy as np
 from .. import vocab
 from .match import Evidence, EvidenceRow, Finding, tokens
 from .numbers import extract_quantities
-from .tag import mentioned_subtypes
+from .tag import _EMPHASIS_RE, mentioned_subtypes
 
 FLAGS = {
     "subtype_generalised": "evidence from one subtype stated for all myositis",
@@ -57,9 +57,11 @@ _EFFICACY_RE = re.compile(
     r"stronger|better|success\w*|treat(?:s|ed)? effectively)\b", re.I)
 _NEGATION_RE = re.compile(r"\b(?:not|no|never|without|neither|nor|fail(?:ed|s)?|lack\w*)\b|n['\u2019]t\b", re.I)
 _HEDGE_RE = re.compile(
-    r"\b(?:may|might|can|could|some|often|usually|possibl\w*|probabl\w*|potential\w*|suggest\w*|appears?|likely|help)\b", re.I)
+    r"\b(?:may|might|can|could|some|often|usually|generally|typically|mostly|possibl\w*|probabl\w*|potential\w*|suggest\w*"
+    r"|appears?|likely|help)\b", re.I)
 _ABSOLUTE_RE = re.compile(
-    r"(?<!not )(?<!n't )(?<!n\u2019t )\b(rare(?:ly)?|uncommon|proven|consistently|only|no approved|always|safe(?:ly)?|never|guaranteed?|cures?"
+    r"(?<!not )(?<!n't )(?<!n\u2019t )\b(rare(?:ly)?|uncommon|proven|consistently|no approved|always|safe(?:ly)?|never|guaranteed?|cures?"
+    r"|(?<=the )only|only(?=\s+(?:\w+\s+){0,2}?(?:approved|fda|licensed|labelled|labeled|product|brand|drug|medicine|treatment|option)\b)"
     r"|well[- ]tolerated|good safety profile"
     r"|first(?=\s+(?:and only\s+)?(?:fda|approved|ivig|immunoglobulin|drug|medicine|product|brand)))\b", re.I)
 # Tempered efficacy ("less predictable", "limited", "questionable") agrees with null trials rather than defying them.
@@ -119,6 +121,7 @@ def _uncovered_items(sentence: str, evidence: Evidence) -> list[str]:
 
 # Advice to the reader ("call your doctor if", "drink fluids") is not a claim about how often harms occur.
 _ADVICE_RE = re.compile(r"\b(?:call|contact|tell|ask|seek|drink|should|make sure|let your|needing|needs prompt)\b", re.I)
+_WATCH_FOR_RE = re.compile(r"\bsigns? of\b|\bwatch for\b|\bwarning signs?\b|\bsymptoms? (?:of|to report)\b", re.I)
 _REPORTS_RE = re.compile(
     r"\b(?:found|find|finds|showed|shows|reported|reports|linked|links|concluded?|observed|noted|described)\b", re.I)
 # Words that make a hedged claim a firm one: "can bring meaningful relief for many patients".
@@ -448,7 +451,8 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         flags.append("null_trial")
         notes.append(f"null controlled trials in {', '.join(sorted({f.subtype for f in null_elsewhere}))}")
     subtypes = {r.subtype for r in rows if r.domain in EFFICACY_DOMAINS}
-    if efficacy and subtype == "myositis" and len(subtypes) == 1 and next(iter(subtypes)) not in ("myositis", "any_indication"):
+    if (efficacy and subtype == "myositis" and len(subtypes) == 1 and next(iter(subtypes)) not in ("myositis", "any_indication")
+            and len(mentioned_subtypes(_EMPHASIS_RE.sub("", sentence))) < 2):  # "for PM and DM" generalises nothing
         flags.append("subtype_generalised")
         notes.append(f"the rows are all {vocab.SUBTYPE.label(next(iter(subtypes)))}")
     absolute = _absolute_findings(sentence, rows, finding, null_elsewhere)
@@ -466,7 +470,8 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         flags.append("trial_total_for_arm")
         notes.append(denominator)
     about_product = bool(_IVIG_RE.search(sentence) or _IVIG_RE.search(context)) or domain in ("safety", "dosing", "product")
-    missing_items = _uncovered_items(sentence, evidence) if about_product else []
+    # "Signs of an allergic reaction, such as hives": what to watch for, not a claim of frequency.
+    missing_items = _uncovered_items(sentence, evidence) if about_product and not _WATCH_FOR_RE.search(sentence) else []
     if missing_items:
         flags.append("listed_item_without_evidence")
         notes.append(f"no row of the base mentions {', '.join(repr(i) for i in missing_items[:3])}")

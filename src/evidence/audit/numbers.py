@@ -2,7 +2,7 @@
 
 - dose (g/kg, mg/kg): match when an IVIG arm or dosing result of the statement's
   subtype (all subtypes when none has one) gives the same dose (within 0.05 g/kg);
-- days per course ("2 to 5 days"): match when an arm has exactly that range,
+- days per course ("2 to 5 days"): match when the range lies within an arm's range,
   partial when the ranges only overlap, mismatch when they do not meet;
 - interval ("every 3 to 4 weeks", "monthly" = 4 weeks): match when the stated
   interval is exactly an arm's interval, partial when a stated range contains it
@@ -182,8 +182,8 @@ def _classify(q: Quantity, r: Regimen) -> str:
     if q.kind == "dose":
         return "match" if q.low - 0.05 <= r.dose <= q.high + 0.05 else "mismatch"
     if q.kind == "days":
-        if r.days == (q.low, q.high):
-            return "match"
+        if r.days[0] <= q.low and q.high <= r.days[1]:
+            return "match"  # "over 2 to 3 days" lies within a regimen's 2 to 5 days
         return "partial" if r.days[0] <= q.high and q.low <= r.days[1] else "mismatch"
     if q.low == q.high == r.interval:
         return "match"
