@@ -683,3 +683,10 @@ def test_warning_signs_are_not_held_to_the_base_item_by_item(tmp_path, evidence)
     s = one(tmp_path, evidence, "Side effects of IVIG in myositis",
             "Signs of aseptic meningitis after IVIG include headache, stiff neck and dislike of light.")
     assert "listed_item_without_evidence" not in s.judgement.flags
+
+
+def test_a_mean_with_its_sd_is_a_figure_to_source():
+    from evidence.audit.numbers import extract_quantities
+
+    found = extract_quantities("IVIG began a mean of 671.6 (SD 1207.9) days after diagnosis.")
+    assert [(q.kind, q.low) for q in found] == [("span", 671.6)]

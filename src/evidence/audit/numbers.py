@@ -58,6 +58,8 @@ _PERCENT_RE = re.compile(
     rf"|around|nearly|almost|roughly|<|>|\u2264|\u2265|~)?\s*(?P<v>{_NUM})\s*(?:%|percent\b|per cent\b)", re.I)
 _FRACTION_RE = re.compile(r"\b(?P<a>\d+)\s+(?:of|out of)\s+(?:every\s+|the\s+)?(?P<b>\d+)\b", re.I)
 _COUNT_RE = re.compile(r"\b(?P<n>\d+)\s+(?:patients|participants|people|adults|children|subjects|individuals)\b", re.I)
+# "a mean of 671.6 (SD 1207.9) days", "2.7 (SD 1.2) drugs": a summary figure, listed like a span.
+_MEAN_SD_RE = re.compile(rf"(?P<a>{_NUM})\s*\((?:SD|s\.d\.|standard deviation)\s*{_NUM}\)(?:\s*[a-z]+)?", re.I)
 _SPAN_RE = re.compile(
     rf"(?:between\s+(?P<x>{_NUM})\s+and\s+(?P<y>{_NUM})|{_RANGE})\s*(?P<unit>hours?|days?|weeks?|months?|years?)\b", re.I)
 # "Octagam 10%" is a concentration, not a share of patients.
@@ -161,6 +163,10 @@ def _quantities(sentence: str) -> tuple[Quantity, ...]:
         if free(m):
             low, high = _range(m, "x", "y") if m.group("x") else _range(m)
             add(m, Quantity("span", low, high, text=m.group(0).strip()))
+    for m in _MEAN_SD_RE.finditer(text):
+        if free(m):
+            value = float(m.group("a"))
+            add(m, Quantity("span", value, value, text=m.group(0).strip()))
     return tuple(found)
 
 
