@@ -68,6 +68,14 @@ def evidence(tmp_path: Path) -> Evidence:
     return ev
 
 
+def _with_rows(tmp_path: Path, *extra: EvidenceRow) -> Evidence:
+    """The hand-made base plus a few rows written for one test, indexed."""
+    ev = Evidence(root=tmp_path, rows=list(ROWS) + list(extra), regimens=[], bib=Bibliography(tmp_path / "none.bib", {}),
+                  documents=DOCUMENTS)
+    ev.index = BM25Index(ev.rows)
+    return ev
+
+
 def audit_text(tmp_path: Path, evidence: Evidence, text: str, name: str = "doc.txt"):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -341,9 +349,7 @@ def test_a_registered_claim_of_another_document_lends_its_verdict_but_never_its_
     claim = EvidenceRow("other_c01", "claims", "headache common IVIG infusion", "myositis", "safety", "other_page",
                         cites=("cohort_ae01",), study="other_page", outcome="Headache is common after IVIG infusions.",
                         kind="claim", figure="supported", label="Headache in 20/100 patients of a cohort.")
-    ev = Evidence(root=tmp_path, rows=list(ROWS) + [claim], regimens=[], bib=Bibliography(tmp_path / "none.bib", {}),
-                  documents=DOCUMENTS)
-    ev.index = BM25Index(ev.rows)
+    ev = _with_rows(tmp_path, claim)
     statements = audit_text(tmp_path, ev, "IVIG and myositis\nHeadache is common after IVIG infusions for myositis.\n")
     (s,) = statements.values()
     assert s.verdict == "supported" and "other_c01" in s.judgement.reason
@@ -461,9 +467,7 @@ def test_recommendations_approvals_and_reaction_rates_are_evidence(tmp_path):
 def test_facts_about_the_product_cross_subtypes_but_efficacy_does_not(tmp_path):
     dose = _row("trialx_r09", "loading dose 2 g/kg over 2 to 5 days dermatomyositis TRIALX", "dm", "dosing",
                 study="trialx", label="TRIALX", outcome="Loading dose", figure="mean 2 g/kg", kind="descriptive")
-    ev = Evidence(root=tmp_path, rows=list(ROWS) + [dose], regimens=[], bib=Bibliography(tmp_path / "none.bib", {}),
-                  documents=DOCUMENTS)
-    ev.index = BM25Index(ev.rows)
+    ev = _with_rows(tmp_path, dose)
     hosts = own_hosts(ev, "doc")
     assert [r.id for r in relevant_rows("The loading dose in polymyositis is 2 g/kg over 2 to 5 days.", "pm", "dosing", ev,
                                         "doc", hosts)] == ["trialx_r09"]
@@ -484,9 +488,7 @@ def test_a_sentence_that_refers_back_is_looked_up_with_the_one_before(tmp_path):
     rate = _row("trialx_r10", "infusion rate started slowly then increased stepwise dermatomyositis TRIALX", "dm", "dosing",
                 study="trialx", label="TRIALX", outcome="Infusion rate titration", figure="1 to 4 mg/kg/min",
                 kind="descriptive", design="drug_label")
-    ev = Evidence(root=tmp_path, rows=list(ROWS) + [rate], regimens=[], bib=Bibliography(tmp_path / "none.bib", {}),
-                  documents=DOCUMENTS)
-    ev.index = BM25Index(ev.rows)
+    ev = _with_rows(tmp_path, rate)
     statements = audit_text(tmp_path, ev, (
         "IVIG in dermatomyositis\nIVIG infusions for dermatomyositis begin at a slow infusion rate. "
         "They are then increased gradually to the full rate.\n"))
@@ -500,9 +502,7 @@ def test_a_sentence_that_refers_back_is_looked_up_with_the_one_before(tmp_path):
 def test_mechanism_is_weighed_only_against_tissue_rows(tmp_path):
     biopsy = _row("trialx_r11", "repeat muscle biopsy fibres inflammation cleared dermatomyositis TRIALX", "dm", "mechanism",
                   study="trialx", label="TRIALX", outcome="Repeat muscle biopsy: inflammation", figure="", kind="descriptive")
-    ev = Evidence(root=tmp_path, rows=list(ROWS) + [biopsy], regimens=[], bib=Bibliography(tmp_path / "none.bib", {}),
-                  documents=DOCUMENTS)
-    ev.index = BM25Index(ev.rows)
+    ev = _with_rows(tmp_path, biopsy)
     s = one(tmp_path, ev, "How IVIG works", "IVIG reduces inflammation in the muscle fibres of dermatomyositis.")
     assert s.outcome_domain == "mechanism" and s.verdict == "partly_supported"
     assert "not how IVIG acts" in s.judgement.reason
@@ -629,9 +629,7 @@ def test_a_duration_no_row_states_is_not_assessable(tmp_path, evidence):
 def test_immune_mechanism_is_not_assessable_even_beside_biopsy_rows(tmp_path):
     biopsy = _row("trialx_r11", "repeat muscle biopsy fibres inflammation immune cells dermatomyositis TRIALX", "dm",
                   "mechanism", study="trialx", label="TRIALX", outcome="Repeat muscle biopsy: inflammation", kind="descriptive")
-    ev = Evidence(root=tmp_path, rows=list(ROWS) + [biopsy], regimens=[], bib=Bibliography(tmp_path / "none.bib", {}),
-                  documents=DOCUMENTS)
-    ev.index = BM25Index(ev.rows)
+    ev = _with_rows(tmp_path, biopsy)
     s = one(tmp_path, ev, "How IVIG works", "IVIG calms the immune cells that inflame the muscle fibres in dermatomyositis.")
     assert s.verdict == "not_assessable" and "immune system" in s.judgement.reason
 
