@@ -688,3 +688,37 @@ def test_a_mean_with_its_sd_is_a_figure_to_source():
 
     found = extract_quantities("IVIG began a mean of 671.6 (SD 1207.9) days after diagnosis.")
     assert [(q.kind, q.low) for q in found] == [("span", 671.6)]
+
+
+def test_naming_two_subtypes_after_a_dm_sentence_is_about_the_family(tmp_path, evidence):
+    statements = audit_text(tmp_path, evidence, (
+        "Evidence\nIn one trial, 15 patients with dermatomyositis improved on IVIG.\n"
+        "A review found IVIG effective in PM/DM.\nImprovement lasted for months after IVIG.\n"))
+    assert statements["A review found IVIG effective in PM/DM."].subtype == "myositis"
+    # the carried subtype ended with the sentence that named two
+    assert statements["Improvement lasted for months after IVIG."].subtype == "myositis"
+
+
+def test_a_subtype_named_as_an_example_does_not_narrow_the_claim(tmp_path, evidence):
+    s = one(tmp_path, evidence, "IVIG and myositis",
+            "IVIG has been proven effective in several studies, including a large trial in dermatomyositis.")
+    assert s.subtype == "myositis"
+
+
+def test_safe_and_effective_is_judged_as_benefit_and_as_safety(tmp_path, evidence):
+    # A general safety claim names no harm: it is held against the rows the safety grading rests on.
+    evidence.findings[("myositis", "safety")] = Finding("myositis", "safety", "low", ("cohort",), "cohort rates", False,
+                                                        ("cohort_ae01", "cohort_ae02"))
+    path = tmp_path / "doc.txt"
+    path.write_text("IVIG and myositis\nIVIG is a safe and effective treatment for myositis.\n", encoding="utf-8")
+    statements = audit_document(path, evidence=evidence).statements
+    assert [s.outcome_domain for s in statements] == ["composite", "safety"]
+    safety = statements[1]
+    assert "absolute_word" in safety.judgement.flags and "'safe' although adverse events occur" in safety.judgement.reason
+
+
+def test_proven_for_the_family_where_one_subtype_has_moderate_certainty_is_partly_supported(tmp_path, evidence):
+    # DM's composite finding is moderate, IBM's trials were null: true of DM, overstated for all myositis.
+    s = one(tmp_path, evidence, "IVIG and myositis", "IVIG is proven to raise the total improvement score in myositis.")
+    assert "absolute_word" in s.judgement.flags
+    assert s.verdict == "partly_supported"

@@ -53,7 +53,7 @@ _GENERIC = frozenset(tokens(
     "ivig immunoglobulin immune globulin intravenous myositis patients patient people treatment therapy treated study "
     "studies trial trials disease used use help helps"))
 _EFFICACY_RE = re.compile(
-    r"\b(?:improv\w*|effective\w*|efficacy|benefit\w*|helps?|helped|works?|respon\w+|reduc\w+|reliev\w+|restor\w+|"
+    r"\b(?:improv\w*|effective\w*|efficacy|benefi\w*|helps?|helped|works?|respon\w+|reduc\w+|reliev\w+|restor\w+|"
     r"stronger|better|success\w*|treat(?:s|ed)? effectively)\b", re.I)
 _NEGATION_RE = re.compile(r"\b(?:not|no|never|without|neither|nor|fail(?:ed|s)?|lack\w*)\b|n['\u2019]t\b", re.I)
 _HEDGE_RE = re.compile(
@@ -281,8 +281,8 @@ def relevant_rows(sentence: str, subtype: str, domain: str, evidence: Evidence, 
         # Graded rows among the relevant ones lead (study order of the grading).
         lead = [r for i in key_ids for r in primary if r.id == i]
         primary = lead + [r for r in primary if r.id not in key_ids]
-    elif not primary and domain in EFFICACY_DOMAINS:
-        # Nothing matched by words: the rows the grading for this subtype and outcome rests on.
+    elif not primary and (domain in EFFICACY_DOMAINS or domain == "safety"):
+        # Nothing matched by words ("safe and effective"): the rows the grading for this subtype and outcome rests on.
         primary = [by_id[i] for i in key_ids if i in by_id and allowed(by_id[i])]
     if focus:  # the study the sentence speaks of comes before the graded rows
         named = [r for st in sorted(focus) for r in evidence.by_study.get(st, [])
@@ -456,6 +456,11 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         flags.append("subtype_generalised")
         notes.append(f"the rows are all {vocab.SUBTYPE.label(next(iter(subtypes)))}")
     absolute = _absolute_findings(sentence, rows, finding, null_elsewhere)
+    # "Proven in myositis" where one subtype's trials give moderate or high certainty: true of that
+    # subtype, overstated for the family (partly), not unsupported.
+    proven_somewhere = subtype == "myositis" and any(
+        f.certainty in ("moderate", "high") and not f.null for (s, d), f in evidence.findings.items()
+        if d in judged_by and s != "myositis")
     if absolute:
         flags.append("absolute_word")
         notes.extend(absolute)
@@ -516,7 +521,7 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         # The base holds no figure of that kind to hold it against: it can neither back nor refute it.
         verdict, lead = "not_assessable", "no row in the base gives this figure"
     elif ("figure_without_source" in flags or "comparison_without_evidence" in flags
-          or any(a.startswith("'proven'") for a in absolute)):
+          or (any(a.startswith("'proven'") for a in absolute) and not proven_somewhere)):
         verdict, lead = "not_supported", "not borne out by the base"
     elif flags or number_status == "partial":
         verdict, lead = "partly_supported", "overstated or only partly backed"

@@ -99,21 +99,26 @@ def document_subtype(doc: Document, sections: list[Section]) -> str:
     return "myositis"
 
 
-_EMPHASIS_RE = re.compile(r"\b(?:especially|particularly|in particular|notably)\b[^.;:\u2014]*", re.I)
+# "Especially in DM", "including a trial in DM", "among them a DM trial": an example, not the claim's population.
+_EMPHASIS_RE = re.compile(
+    r"\b(?:especially|particularly|in particular|notably|including|among them|among which)\b[^.;:\u2014]*", re.I)
 
 
-def tag_subtype(sentence: str, section_subtype: str | None, default: str) -> str:
-    """Subtype of one sentence: what it names, else its section's, else the document's.
+def tag_subtype(sentence: str, section_subtype: str | None, default: str, carried: str | None = None) -> str:
+    """Subtype of one sentence: what it names, else the one the sentence before named, else its
+    section's, else the document's.
 
     A subtype named only for emphasis ("helps many patients, especially those with
-    dermatomyositis") does not narrow the claim, which is about the patients in general.
+    dermatomyositis") does not narrow the claim, which is about the patients in general. A
+    sentence naming several subtypes ("effective in PM/DM") is about the family, unless its
+    section's heading names one of them (an IBM section contrasting IBM with PM/DM).
     """
     found = mentioned_subtypes(_EMPHASIS_RE.sub("", sentence))
     if len(found) == 1:
         return found[0]
     if len(found) > 1:
         return section_subtype if section_subtype in found else "myositis"
-    return section_subtype or default
+    return carried or section_subtype or default
 
 
 def _any(*alternatives: str, ignore_case: bool = True) -> re.Pattern[str]:
@@ -178,6 +183,7 @@ _NOT_DOMAIN_RE = re.compile(r"\(?under the skin\)?|\bsubcutaneous(?:ly)?\b|\bski
 _DISEASE_FACT_RE = re.compile(
     r"\b(?:affects?|causes?|characteri[sz]ed|symptoms?|refers to|is a (?:rare )?(?:type|form|condition|disease)|develops?|"
     r"diagnos\w*|targets?)\b", re.I)
+_OVERALL_EFFICACY_RE = re.compile(r"\beffective(?:ness)?\b|\befficacy\b|\bbenefi(?:t|cial)\b|\bworks\b", re.I)
 _ABOUT_TREATMENT_RE = re.compile(r"\bIVI?G\b|immun[eo]\s*globulin|\binfusion|\btreat|\btherap|\bdose", re.I)
 
 
@@ -195,6 +201,8 @@ def tag_domain(sentence: str) -> str:
     best = max(counts.values())
     if best == 0:
         return DEFAULT_DOMAIN
+    if counts["safety"] and _OVERALL_EFFICACY_RE.search(sentence) and not any(counts[code] for code in LISTED_OUTCOMES):
+        return DEFAULT_DOMAIN  # "safe and effective": a claim of overall benefit, safety included
     return next(code for code, _ in DOMAIN_PATTERNS if counts[code] == best)
 
 
@@ -206,12 +214,16 @@ LISTED_OUTCOMES = ("strength", "skin", "swallowing", "enzymes", "lung", "steroid
 
 def listed_domains(sentence: str, primary: str) -> list[str]:
     """The outcome domains a sentence claims, the tagged one first; one only unless it lists outcomes
-    ("monthly IVIG gave strength, clearer skin": dosing, strength and skin)."""
+    ("monthly IVIG gave strength, clearer skin": dosing, strength and skin) or joins benefit and
+    safety ("safe and effective": composite and safety)."""
     if primary in ("epidemiology", "safety", "product"):
         return [primary]
     text = _NOT_DOMAIN_RE.sub(" ", sentence)
     patterns = dict(DOMAIN_PATTERNS)
-    return [primary] + [code for code in LISTED_OUTCOMES if code != primary and patterns[code].search(text)]
+    listed = [primary] + [code for code in LISTED_OUTCOMES if code != primary and patterns[code].search(text)]
+    if primary == DEFAULT_DOMAIN and patterns["safety"].search(text) and _OVERALL_EFFICACY_RE.search(text):
+        listed.append("safety")  # "safe and effective": the safety half has its own evidence
+    return listed
 
 
 # ------------------------------------------------------------------------ filtering
@@ -401,7 +413,7 @@ def candidates(doc: Document) -> tuple[list[Candidate], list[Section], str]:
                     status = "kept"
                 else:
                     status = "not_checkable"
-                subtype = tag_subtype(sentence, carried or section.subtype, default)
+                subtype = tag_subtype(sentence, section.subtype, default, carried)
                 named = named_subtype(sentence)
                 carried = named or (carried if subtype == carried else None)
                 refers = _REFERS_BACK_RE.match(sentence.strip()) or _REFERS_TO_GROUP_RE.search(sentence)
