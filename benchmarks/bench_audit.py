@@ -62,7 +62,8 @@ def _pairs(claims: pd.DataFrame, statements: list[Statement]) -> dict[tuple[str,
     return pairs
 
 
-def claim_figures(result: AuditResult, claims: pd.DataFrame, threshold: float = MATCH_THRESHOLD) -> dict[str, object]:
+def claim_figures(result: AuditResult, claims: pd.DataFrame, threshold: float = MATCH_THRESHOLD,
+                  study_of: dict[str, str] | None = None) -> dict[str, object]:
     """Recall, precision and subtype agreement of one audit against its registered claims.
 
     A claim and a kept statement correspond when they share a section and their similarity
@@ -85,7 +86,8 @@ def claim_figures(result: AuditResult, claims: pd.DataFrame, threshold: float = 
     used = {i for (_, i), score in pairs.items() if score >= threshold}
     subtype_ok = sum(1 for cid, (_, i) in best.items() if statements[i].subtype == subtype_of[cid])
     by_id = claims.set_index("claim_id")
-    verdicts, domain_ok, citable, with_rows, false_mismatch = [], 0, 0, 0, 0
+    verdicts, domain_ok, citable, same_source, with_rows, false_mismatch = [], 0, 0, 0, 0, 0
+    study_of = study_of or {}
     for cid, (_, i) in best.items():
         claim, statement = by_id.loc[cid], statements[i]
         verdicts.append((str(claim.verdict), statement.verdict))
@@ -95,11 +97,14 @@ def claim_figures(result: AuditResult, claims: pd.DataFrame, threshold: float = 
         if rows:
             with_rows += 1
             citable += rows[0].id in cited
+            # The same source as a cited row (or a cited study id): e.g. a guideline's recommendation row
+            # where the register cites that guideline's results row.
+            same_source += rows[0].id in cited or rows[0].study in {study_of.get(c, c) for c in cited}
         false_mismatch += statement.number_check == "mismatch" and claim.verdict == "supported"
     return {
         "claims": len(claims), "kept": len(statements), "matched": len(best), "used": len(used), "subtype_ok": subtype_ok,
         "missed": [cid for cid in claims["claim_id"] if cid not in best], "verdicts": verdicts, "domain_ok": domain_ok,
-        "citable": citable, "with_rows": with_rows, "false_mismatch": false_mismatch,
+        "citable": citable, "same_source": same_source, "with_rows": with_rows, "false_mismatch": false_mismatch,
         "flags": sum(1 for s in statements if s.judgement and s.judgement.flags),
     }
 
@@ -168,7 +173,8 @@ def _judging(f: dict, indent: str = "  ") -> None:
     matched = max(f["matched"], 1)
     print(f"{indent}verdict exact {_pct(exact)} (>= 70%)  within one {_pct(near)} (>= 95%)  kappa {kappa:.2f} (>= 0.6)")
     print(f"{indent}domain {_pct(f['domain_ok'] / matched)} (>= 90%)  first evidence row citable "
-          f"{_pct(f['citable'] / max(f['with_rows'], 1))} of {f['with_rows']} with rows (>= 80%)")
+          f"{_pct(f['citable'] / max(f['with_rows'], 1))} of {f['with_rows']} with rows (>= 80%), "
+          f"from a cited source {_pct(f['same_source'] / max(f['with_rows'], 1))}")
     wrongly_supported = sum(1 for a, b in f["verdicts"] if a in ("contradicted", "not_supported") and b == "supported")
     print(f"{indent}statements flagged {f['flags']}  false number mismatches {f['false_mismatch']} (0)  "
           f"contradicted or unsupported claims suggested as supported {wrongly_supported} (0)")
@@ -188,12 +194,13 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(args.root).resolve() if args.root else find_root(Path(__file__).resolve().parent)
     seeds = Path(args.seeds)
     evidence = load_evidence(root)
+    study_of = {r.id: r.study for r in evidence.rows if r.table != "claims"}
     data = root / "data"
     documents = pd.read_csv(data / "documents.csv")
     claims = pd.read_csv(data / "claims.csv") if (data / "claims.csv").exists() else pd.DataFrame()
     refs = pd.read_csv(data / "document_references.csv") if (data / "document_references.csv").exists() else pd.DataFrame()
     totals: dict = {"claims": 0, "matched": 0, "kept": 0, "used": 0, "subtype_ok": 0, "verdicts": [], "domain_ok": 0,
-                    "citable": 0, "with_rows": 0, "false_mismatch": 0, "flags": 0}
+                    "citable": 0, "same_source": 0, "with_rows": 0, "false_mismatch": 0, "flags": 0}
     sensitivity: dict[int, list[int]] = {t: [0, 0] for t in (45, 55, 65)}
     paths = []
     evaluation = Path(__file__).resolve().parent / "eval"
@@ -213,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {label:28} {value}")
         own = claims[claims["doc_id"] == doc.doc_id] if len(claims) else claims
         if len(own):
-            f = claim_figures(result, own)
+            f = claim_figures(result, own, study_of=study_of)
             print(f"  claims registered {f['claims']}, statements kept {f['kept']}")
             print(f"  recall {_pct(f['matched'] / f['claims'])}  precision {_pct(f['used'] / max(f['kept'], 1))}  "
                   f"subtype {_pct(f['subtype_ok'] / max(f['matched'], 1))}")

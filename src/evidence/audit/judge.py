@@ -272,7 +272,7 @@ def relevant_rows(sentence: str, subtype: str, domain: str, evidence: Evidence, 
             picked.append(row)
             seen.add(row.id)
             score_of[row.id] = float(scores[i])
-    primary = _strongest_first([r for r in picked if r.domain == domain], score_of, domain)
+    primary = _strongest_first([r for r in picked if r.domain == domain], score_of, domain, subtype)
     # The rows the base's grading for this subtype and outcome rests on come first: a reviewer cites those.
     finding = _finding(evidence, subtype, domain)
     key_ids = finding.result_ids if finding else ()
@@ -297,24 +297,37 @@ def relevant_rows(sentence: str, subtype: str, domain: str, evidence: Evidence, 
 
 
 # Evidence hierarchy a reviewer cites by: controlled trials, then syntheses and labels, then open
-# and observational studies; for treatment position, guidance first. Arm and contrast figures before
-# descriptions, baselines last.
+# and observational studies; for treatment position, guidance first; for how IVIG is given, the
+# label and guidance first (a trial's count of cycles given is no dosing advice). Arm and contrast
+# figures before descriptions, baselines last.
 _DESIGN_RANK = {"rct_parallel": 0, "rct_crossover": 0, "meta_analysis": 1, "systematic_review": 1, "drug_label": 1,
                 "open_label_trial": 2, "prospective_cohort": 2, "retrospective_cohort": 3, "observational_safety": 3,
                 "case_series": 4, "guideline": 5, "consensus": 5, "narrative_review": 5}
 _GUIDANCE_RANK = {"guideline": 0, "consensus": 0, "systematic_review": 1, "meta_analysis": 1, "drug_label": 1}
+_DOSING_RANK = {"drug_label": 0, "guideline": 1, "consensus": 1, "systematic_review": 2, "meta_analysis": 2,
+                "rct_parallel": 3, "rct_crossover": 3}
+_RANKS = {"treatment_position": _GUIDANCE_RANK, "regulatory": _GUIDANCE_RANK, "dosing": _DOSING_RANK}
 _KIND_RANK = {"between_arm": 0, "arm_outcome": 0, "pooled_estimate": 0, "adverse_event": 0, "recommendation": 0,
               "within_arm_change": 1, "descriptive": 2, "distribution_category": 2, "baseline": 3}
 
 
-def _strongest_first(rows: list[EvidenceRow], score_of: dict[str, float], domain: str) -> list[EvidenceRow]:
-    """Rows close to the best match (at least half its score), strongest design first; the rest by score."""
+def _population_rank(row: EvidenceRow, subtype: str) -> int:
+    """The statement's own subtype first, then myositis populations, then patients of any indication."""
+    if subtype != "myositis" and row.subtype == subtype:
+        return 0
+    return 2 if row.subtype == "any_indication" else 1
+
+
+def _strongest_first(rows: list[EvidenceRow], score_of: dict[str, float], domain: str,
+                     subtype: str = "myositis") -> list[EvidenceRow]:
+    """Rows close to the best match (at least half its score): the statement's population first, then
+    the strongest design; the rest by score."""
     if not rows:
         return rows
     best = max(score_of.get(r.id, 0.0) for r in rows)
     close = [r for r in rows if score_of.get(r.id, 0.0) >= 0.5 * best]
-    ranks = _GUIDANCE_RANK if domain in ("treatment_position", "regulatory") else _DESIGN_RANK
-    close.sort(key=lambda r: (ranks.get(r.design, 6), _KIND_RANK.get(r.kind, 2)))
+    ranks = _RANKS.get(domain, _DESIGN_RANK)
+    close.sort(key=lambda r: (_population_rank(r, subtype), ranks.get(r.design, 6), _KIND_RANK.get(r.kind, 2)))
     chosen = {r.id for r in close}
     return close + [r for r in rows if r.id not in chosen]
 
