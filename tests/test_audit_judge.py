@@ -302,6 +302,12 @@ def test_under_the_skin_is_a_route_not_the_skin_domain():
     ("IVIG did not change survival or mortality in the cohort.", "survival"),
     ("IVIG is used as a second-line option when steroids fail.", "treatment_position"),
     ("Dermatomyositis affects the muscles and the skin.", "epidemiology"),
+    # a fall in the steroid dose is steroid sparing; a steroid named as the usual first drug is not
+    ("IVIG can help lower the need for steroids.", "steroid_sparing"),
+    ("Patients were able to reduce their daily prednisone dose.", "steroid_sparing"),
+    ("IVIG is often started together with an intravenous corticosteroid.", "treatment_position"),
+    ("IVIG antibodies are pooled from thousands of healthy donors.", "product"),
+    ("IVIG is a safe and effective treatment.", "composite"),
 ])
 def test_domain_examples(sentence, domain):
     assert tag_domain(sentence) == domain

@@ -54,7 +54,7 @@ _GENERIC = frozenset(tokens(
     "studies trial trials disease used use help helps"))
 _EFFICACY_RE = re.compile(
     r"\b(?:improv\w*|effective\w*|efficacy|benefi\w*|helps?|helped|works?|respon\w+|reduc\w+|reliev\w+|restor\w+|"
-    r"stronger|better|success\w*|treat(?:s|ed)? effectively)\b", re.I)
+    r"stronger|better|easier|regain\w*|comes? back|success\w*|treat(?:s|ed)? effectively)\b", re.I)
 _NEGATION_RE = re.compile(r"\b(?:not|no|never|without|neither|nor|fail(?:ed|s)?|lack\w*)\b|n['\u2019]t\b", re.I)
 _HEDGE_RE = re.compile(
     r"\b(?:may|might|can|could|some|often|usually|generally|typically|mostly|possibl\w*|probabl\w*|potential\w*|suggest\w*"

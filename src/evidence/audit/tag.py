@@ -138,7 +138,8 @@ DOMAIN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"\bloading\b")),
     ("product", _any(
         r"gamunex", r"privigen", r"octagam", r"gammagard", r"panzyga", r"hizentra", r"flebogamma", r"gammaked",
-        r"bivigam", r"asceniv", r"gammaplex", r"sucrose", r"\bbrands?\b")),
+        r"bivigam", r"asceniv", r"gammaplex", r"sucrose", r"\bbrands?\b", r"\bdonors?\b", r"\bdonated\b", r"\bplasma\b",
+        r"\bpooled from\b")),
     ("safety", _any(
         r"headache", r"meningitis", r"kidney", r"\brenal\b", r"thrombo", r"\bclots?\b", r"side[- ]effects?", r"adverse",
         r"\breactions?\b", r"chest pain", r"\bbreath", r"hydrat", r"\bhives\b", r"allerg", r"\bfever\b", r"chills", r"nausea", r"anaphyla", r"allerg", r"hives", r"ha?emoly", r"\bstroke\b",
@@ -152,7 +153,12 @@ DOMAIN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("swallowing", _any(r"swallow", r"dysphagia")),
     ("skin", _any(r"\brash(?:es)?\b", r"\bskin\b", r"cutaneous", r"\bCDASI\b", r"\bGottron", r"heliotrope")),
     ("lung", _any(r"\blungs?\b", r"\bILD\b", r"interstitial", r"pulmonary")),
-    ("steroid_sparing", _any(r"steroid", r"prednison", r"glucocorticoid")),
+    # Steroid sparing is a fall in the steroid dose; a steroid named as earlier or concurrent treatment is not.
+    ("steroid_sparing", _any(
+        r"steroid[- ]sparing", r"(?:reduc|lower|taper|cut|wean|decreas|spar|fall|less)\w*\s+(?:\w+\s+){0,4}?(?:cortico)?steroid",
+        r"(?:reduc|lower|taper|cut|wean|decreas|spar)\w*\s+(?:\w+\s+){0,4}?(?:prednison|glucocorticoid)",
+        r"(?:steroid|prednison\w*|glucocorticoid)s?\s+(?:doses?|use|needs?|requirements?)\s+(?:\w+\s+)?(?:fell|fall|come down|dropped|drop|reduc|lower|decreas)",
+        r"(?:steroid|prednison\w*|glucocorticoid)s?\s+doses?\s+(?:were|was|could be|can be)\s+(?:reduc|lower|taper|cut)")),
     ("strength", _any(r"strength", r"\bweak(?:ness)?\b", r"\bstronger\b", r"\bMMT")),
     ("mechanism", _any(
         r"antibod", r"immune system", r"cytokine", r"receptor", r"\bT[- ]cells?\b", r"\bimmune cells\b", r"complement",
