@@ -728,3 +728,14 @@ def test_proven_for_the_family_where_one_subtype_has_moderate_certainty_is_partl
     s = one(tmp_path, evidence, "IVIG and myositis", "IVIG is proven to raise the total improvement score in myositis.")
     assert "absolute_word" in s.judgement.flags
     assert s.verdict == "partly_supported"
+
+
+def test_a_descriptive_value_is_not_quoted_as_a_mean():
+    from types import SimpleNamespace
+
+    from evidence.audit.match import _figure
+    blank = dict(events=None, total=None, percent=None, median=None, effect=None, p_text=None, p_value=None, arm_id=None)
+    dose = SimpleNamespace(**blank, mean=2.0, unit="g/kg", measure="descriptive")
+    score = SimpleNamespace(**blank, mean=67.0, unit="points", measure="mean")
+    assert _figure(dose) == "2 g/kg"
+    assert _figure(score) == "mean 67 points"

@@ -321,7 +321,9 @@ class Provenance:
 def _value(r: pd.Series) -> str:
     if pd.notna(r["events"]) and pd.notna(r["total"]):
         return f"{int(r['events'])}/{int(r['total'])}" + (f" ({r['percent']:g}%)" if pd.notna(r["percent"]) else "")
-    for col, fmt in (("effect", "{:g}"), ("mean", "mean {:g}"), ("median", "median {:g}"), ("percent", "{:g}%")):
+    # A descriptive fact (a label's dose, a trial's total of cycles) sits in the value column: it is no mean.
+    mean = "{:g}" if r.get("measure") == "descriptive" else "mean {:g}"
+    for col, fmt in (("effect", "{:g}"), ("mean", mean), ("median", "median {:g}"), ("percent", "{:g}%")):
         if pd.notna(r[col]):
             text = fmt.format(r[col])
             if col == "effect" and pd.notna(r["ci_low"]) and pd.notna(r["ci_high"]):

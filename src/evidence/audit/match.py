@@ -216,7 +216,9 @@ def _figure(r: Any) -> str:
     if _present(r.percent):
         parts.append(f"{_num(r.percent)}%")
     if _present(r.mean):
-        parts.append(f"mean {_num(r.mean)}{'' if not _present(r.unit) or str(r.unit) == '%' else ' ' + str(r.unit)}")
+        # A descriptive fact (a label's dose, a trial's total of cycles) sits in the value column: it is no mean.
+        label = "" if getattr(r, "measure", "") == "descriptive" else "mean "
+        parts.append(f"{label}{_num(r.mean)}{'' if not _present(r.unit) or str(r.unit) == '%' else ' ' + str(r.unit)}")
     if _present(r.median):
         parts.append(f"median {_num(r.median)}")
     if _present(r.effect):
