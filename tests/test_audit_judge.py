@@ -308,6 +308,12 @@ def test_under_the_skin_is_a_route_not_the_skin_domain():
     ("IVIG is often started together with an intravenous corticosteroid.", "treatment_position"),
     ("IVIG antibodies are pooled from thousands of healthy donors.", "product"),
     ("IVIG is a safe and effective treatment.", "composite"),
+    # "refractory" says who was treated; an improvement in them is an outcome
+    ("Of 20 patients with refractory PM/DM, 15 improved on IVIG.", "composite"),
+    ("IVIG is advised when patients have not responded to steroids.", "treatment_position"),
+    ("IVIG helped skin and muscle disease that resisted other drugs.", "composite"),
+    ("Of the 42 patients, 15 had refractory skin disease and 25 skin and muscle disease.", "skin"),
+    ("Such patients often need IVIG early in the disease.", "treatment_position"),
 ])
 def test_domain_examples(sentence, domain):
     assert tag_domain(sentence) == domain

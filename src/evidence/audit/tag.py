@@ -171,7 +171,7 @@ DOMAIN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"\bdo(?:n['\u2019]t| not) respond\b", r"\brefractory\b", r"\bresistant to\b", r"\bafter (?:other|standard) treatments",
         r"\brecommend\w*", r"\badvised?\b", r"\bsalvage\b", r"\breserved?\b", r"\bnext step\b", r"\bfirst step\b",
         r"\b(?:aren['\u2019]t|are not|isn['\u2019]t|is not) (?:working|effective|enough)", r"\bdespite\b",
-        r"\b(?:can|may|should) be (?:used|given|considered|tried)\b", r"\bearly in (?:the )?(?:course|treatment)",
+        r"\b(?:can|may|should) be (?:used|given|considered|tried)\b", r"\bearly in (?:the )?(?:course|treatment|disease)",
         r"\bsuit(?:s|able)?\b", r"\bcandidates?\b", r"\binduction\b", r"\bflares?\b",
         r"\bwhen (?:\w+\s){0,3}?(?:fail|do not work|don['\u2019]t work|are not enough|stop working)",
         r"\b(?:has|have|had) not responded\b", r"\bfail(?:ed|s)? to respond\b", r"\bunresponsive\b",
@@ -183,6 +183,7 @@ DOMAIN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"\bincidence\b", r"autoimmune", r"\bcause[sd]?\b", r"\btargets?\b")),
 ]
 DEFAULT_DOMAIN = "composite"  # an efficacy statement that names no outcome: overall response
+_NOT_OUTCOMES = frozenset({"epidemiology", "mechanism", "product", "regulatory"})
 
 
 _NOT_DOMAIN_RE = re.compile(r"\(?under the skin\)?|\bsubcutaneous(?:ly)?\b|\bskin test", re.I)
@@ -193,14 +194,30 @@ _OVERALL_EFFICACY_RE = re.compile(r"\beffective(?:ness)?\b|\befficacy\b|\bbenefi
 _ABOUT_TREATMENT_RE = re.compile(r"\bIVI?G\b|immun[eo]\s*globulin|\binfusion|\btreat|\btherap|\bdose", re.I)
 
 
+# Words that describe who was treated ("refractory", "despite steroids"), not where IVIG stands.
+_POPULATION_RE = re.compile(
+    r"\brefractory\b|\bresistant to\b|\btreatment[- ]resistant\b|\bresists? (?:other )?treatment\b|\bunresponsive\b"
+    r"|\bdespite\b|\b(?:has|have|had) not responded\b", re.I)
+_IMPROVED_RE = re.compile(r"\bimprov\w*|\brespond(?:ed|s)?\b(?! to (?:first|other|standard))|\bresponse\b|\bhelp(?:s|ed)?\b|\bbenefit\w*", re.I)
+_SKIN_AND_MUSCLE_RE = re.compile(r"\b(?:skin|cutaneous) and muscle|\bmuscles? and (?:the )?skin\b", re.I)
+
+
 def tag_domain(sentence: str) -> str:
     """The outcome domain whose synonyms the sentence uses most (ties: the more specific).
 
     "Under the skin" (a route) is not the skin domain; a sentence that describes the
-    disease (affects, causes, symptoms) without naming a treatment is epidemiology.
+    disease (affects, causes, symptoms) without naming a treatment is epidemiology; an
+    improvement in "refractory" patients is an outcome, not a place in the treatment
+    sequence; benefit to "skin and muscle" together is an overall response.
     """
     sentence = _NOT_DOMAIN_RE.sub(" ", sentence)
     counts = {code: len(pattern.findall(sentence)) for code, pattern in DOMAIN_PATTERNS}
+    if counts["treatment_position"] and _IMPROVED_RE.search(sentence):
+        if counts["treatment_position"] <= len(_POPULATION_RE.findall(sentence)):
+            counts["treatment_position"] = 0  # only population words: no place in the sequence is claimed
+    if _SKIN_AND_MUSCLE_RE.search(sentence) and _IMPROVED_RE.search(sentence) and not _DISEASE_FACT_RE.search(sentence):
+        counts["composite"] += counts["skin"] + 1
+        counts["skin"] = 0
     treatment = counts["safety"] or counts["dosing"] or counts["regulatory"] or _ABOUT_TREATMENT_RE.search(sentence)
     if _DISEASE_FACT_RE.search(sentence) and not treatment and not counts["mechanism"]:
         return "epidemiology"
@@ -426,7 +443,10 @@ def candidates(doc: Document) -> tuple[list[Candidate], list[Section], str]:
                 context = previous if refers else ""
                 domain = tag_domain(sentence)
                 if context and not any(pattern.search(sentence) for _, pattern in DOMAIN_PATTERNS):
-                    domain = tag_domain(context)  # "They are raised step by step": the outcome of what it refers to
+                    # "They are raised step by step": the outcome of what it refers to; "for these patients
+                    # IVIG has been reported to work": a benefit, whatever the sentence before described.
+                    referred = tag_domain(context)
+                    domain = DEFAULT_DOMAIN if _IMPROVED_RE.search(sentence) and referred in _NOT_OUTCOMES else referred
                 out.append(Candidate(section.title, sentence, subtype, domain, status, context))
                 previous = f"{context} {sentence}".strip() if context else sentence
     return out, sections, default
