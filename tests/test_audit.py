@@ -523,3 +523,8 @@ def test_counts_match_enrolment_and_about_allows_rounding():
     eleven = EvidenceRow("s_r01", "results", "meningitis", "any_indication", "safety", "s Abstract", 11.1, (6, 54))
     assert check_percent(Quantity("percent", 10, 10, "~", "about 10%"), [eleven]).status == "match"
     assert check_percent(Quantity("percent", 10, 10, "=", "10%"), [eleven]).status == "mismatch"
+
+
+def test_lay_words_fold_into_the_clinical_terms_of_labels():
+    from evidence.audit.match import tokens
+    assert tokens("tiredness, aches and hives") == tokens("fatigue, myalgia and urticaria")

@@ -496,6 +496,12 @@ _CANONICAL = {
     "prednisone": "steroid", "glucocorticoid": "steroid", "glucocorticoids": "steroid", "ivig": "immunoglobulin",
     "ivigs": "immunoglobulin", "immunoglobulins": "immunoglobulin", "globulin": "immunoglobulin", "lungs": "lung",
     "ild": "lung", "pulmonary": "lung", "interstitial": "lung", "fda": "approval", "approved": "approval", "label": "approval",
+    # lay words for the clinical terms labels and trials use
+    "tiredness": "fatigue", "tired": "fatigue", "aches": "myalgia", "ache": "myalgia", "hives": "urticaria",
+    "dyspnoea": "dyspnea", "breathlessness": "dyspnea", "chill": "chills", "rigors": "chills", "rigor": "chills",
+    "hypersensitivity": "allergic", "allergy": "allergic", "anaphylactic": "anaphylaxis",
+    "nauseous": "nausea", "vomit": "vomiting", "infarction": "infarct", "haemolysis": "hemolysis", "hemolytic": "hemolysis",
+    "haemolytic": "hemolysis", "meningeal": "meningitis",
 }
 
 
