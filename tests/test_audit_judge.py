@@ -745,3 +745,22 @@ def test_a_descriptive_value_is_not_quoted_as_a_mean():
     score = SimpleNamespace(**blank, mean=67.0, unit="points", measure="mean")
     assert _figure(dose) == "2 g/kg"
     assert _figure(score) == "mean 67 points"
+
+
+def test_how_a_harm_is_managed_needs_rows_on_its_management(tmp_path):
+    premed = _row("label_r19", "premedication given before infusion in the label trial", "dm", "safety", counts=(10, 47),
+                  study="label", label="LABEL", outcome="Premedication use", figure="10/47", kind="arm_outcome",
+                  design="drug_label", tier="primary", url="https://label.example.org/")
+    renal = _row("label_r13", "renal failure: ensure adequate hydration before infusion", "dm", "safety", study="label",
+                 label="LABEL", outcome="Boxed warning: renal failure", figure="", kind="descriptive",
+                 design="drug_label", tier="primary", url="https://label.example.org/")
+    ev = _with_rows(tmp_path, premed, renal)
+    # premedication against headache: the premedication row, not the headache rate nor the renal warning
+    s = one(tmp_path, ev, "Side effects of IVIG", "Premedication is often given to prevent headache after IVIG.")
+    assert [r.id for r in s.judgement.evidence] == ["label_r19"]
+    # hydration against headache: the only hydration row is about the kidneys, so nothing speaks to it
+    s = one(tmp_path, ev, "Side effects of IVIG", "IVIG headaches usually respond to hydration.")
+    assert s.verdict == "not_assessable" and "prevented or managed" in s.judgement.reason
+    # how often a harm occurs is still held against its rate
+    s = one(tmp_path, ev, "Side effects of IVIG", "Headache after an IVIG infusion is common.")
+    assert s.judgement.evidence[0].id == "cohort_ae01"

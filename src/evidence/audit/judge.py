@@ -119,6 +119,15 @@ def _uncovered_items(sentence: str, evidence: Evidence) -> list[str]:
     return missing if covered and missing else []
 
 
+_MANAGES_RE = re.compile(
+    r"\brespond(?:s|ed)? (?:well )?to\b|\bprevent\w*|\blessen\w*|\bsettle\w* (?:with|when|once|on)\b|\brelieved? (?:by|with)\b|\bmanaged\b"
+    r"|\bpre-?medicat\w*|\bslow(?:ing|ed|er)? (?:the )?(?:infusion|rate)|\bhydrat\w*|\bfluids\b|\bkeep them from\b", re.I)
+_MANAGEMENT_WORDS = frozenset(tokens(
+    "premedication premedicated rate slow slower slowing slowed hydration hydrated fluids fluid antihistamine "
+    "antihistamines paracetamol acetaminophen caffeine recurrence reexposure"))
+_HARM_WORDS = frozenset(tokens(
+    "headache fever meningitis thrombo renal anaphylaxis allergic urticaria chills myalgia fatigue nausea vomiting "
+    "hemolysis stroke infarct"))
 # Advice to the reader ("call your doctor if", "drink fluids") is not a claim about how often harms occur.
 _ADVICE_RE = re.compile(r"\b(?:call|contact|tell|ask|seek|drink|should|make sure|let your|needing|needs prompt)\b", re.I)
 _WATCH_FOR_RE = re.compile(r"\bsigns? of\b|\bwatch for\b|\bwarning signs?\b|\bsymptoms? (?:of|to report)\b", re.I)
@@ -497,6 +506,22 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     if comparison:
         flags.append("comparison_without_evidence")
         notes.append(comparison)
+    # "Headaches respond to fluids and paracetamol": how a harm is managed needs rows on its management,
+    # not rows on how often it occurs.
+    managing = domain in ("safety", "dosing") and bool(_MANAGES_RE.search(sentence)) and about_product
+    if managing:
+        words = set(tokens(sentence))
+        topic, harms = words - _GENERIC - _MANAGEMENT_WORDS, words & _HARM_WORDS
+
+        def speaks_to(r: EvidenceRow) -> bool:
+            # a shared means of management, and no harm other than the sentence's (renal advice is no headache advice)
+            row_words = set(tokens(f"{r.outcome} {r.text}"))
+            return bool(row_words & words & _MANAGEMENT_WORDS) and not (row_words & _HARM_WORDS) - harms
+
+        how = [r for r in evidence.management_rows if not (r.url and _host(r.url) in hosts)
+               and _subtype_fits(r, subtype) and speaks_to(r)]
+        how.sort(key=lambda r: (-len(set(tokens(f"{r.outcome} {r.text}")) & topic), _DESIGN_RANK.get(r.design, 6)))
+        rows = how[:MAX_EVIDENCE]
     quantities = extract_quantities(sentence)
     figures = [q for q in quantities if q.kind in ("percent", "count")]
     if not figures and number_status == "nothing to compare":
@@ -527,6 +552,8 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         verdict, lead = "contradicted", f"the stated figure disagrees: {wrong}"
     elif "null_trial" in flags and subtype != "myositis" and rows and not hedged:
         verdict, lead = "contradicted", "efficacy stated where controlled trials were null"
+    elif managing and not rows:
+        verdict, lead = "not_assessable", "no row in the base shows how this harm is prevented or managed"
     elif not rows and finding is None:
         verdict = "not_supported" if figures else "not_assessable"
         lead = "no evidence in the base"

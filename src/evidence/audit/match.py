@@ -148,6 +148,11 @@ class Evidence:
         return out
 
     @cached_property
+    def management_rows(self) -> list[EvidenceRow]:
+        """Rows on how harms are prevented or managed (premedication, infusion rate, hydration, re-exposure)."""
+        return [r for r in self.rows if r.table != "claims" and _MANAGEMENT_RE.search(f"{r.outcome} {r.text}")]
+
+    @cached_property
     def row_words(self) -> frozenset[str]:
         """Every folded word the base's rows use (claims aside): what a listed item can be found in."""
         if self.index is None:
@@ -480,6 +485,10 @@ def load_evidence(root: Path | None = None) -> Evidence:
 
 # ---------------------------------------------------------------------------- BM25
 
+_MANAGEMENT_RE = re.compile(
+    r"premedicat|pre-medicat|infusion rate|\brate cap|\bslow(?:ed|er|ing|ly)?\b|\b(?:rapid|fast) (?:infusion|rate)|hydrat"
+    r"|\bfluids?\b|re-?exposure|rechalleng|recurrence|antihistamin|paracetamol|acetaminophen|caffeine", re.I)
+_PREFIX_HYPHEN_RE = re.compile(r"\b(pre|re|co|non)-(?=[a-z])")
 _STOPWORDS = frozenset(
     "a an and are as at be been but by can could do does for from had has have how if in into is it its may might more most "
     "of on or other our over so some such than that the their them then there these they this those to up was were what when "
@@ -501,14 +510,15 @@ _CANONICAL = {
     "dyspnoea": "dyspnea", "breathlessness": "dyspnea", "chill": "chills", "rigors": "chills", "rigor": "chills",
     "hypersensitivity": "allergic", "allergy": "allergic", "anaphylactic": "anaphylaxis",
     "nauseous": "nausea", "vomit": "vomiting", "infarction": "infarct", "haemolysis": "hemolysis", "hemolytic": "hemolysis",
-    "haemolytic": "hemolysis", "meningeal": "meningitis",
+    "haemolytic": "hemolysis", "meningeal": "meningitis", "hydration": "fluid", "hydrated": "fluid", "hydrate": "fluid",
 }
 
 
 def tokens(text: str) -> list[str]:
     """Lower-case word stems with synonyms folded together (CK = creatine kinase, clot = thrombo...)."""
     out = []
-    for word in re.findall(r"[a-z0-9]+", text.lower()):
+    # "pre-medication" is "premedication", "re-exposure" is "reexposure"
+    for word in re.findall(r"[a-z0-9]+", _PREFIX_HYPHEN_RE.sub(r"\1", text.lower())):
         if word in _STOPWORDS or len(word) < 2:
             continue
         word = _CANONICAL.get(word, word)
