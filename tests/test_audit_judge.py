@@ -761,6 +761,9 @@ def test_how_a_harm_is_managed_needs_rows_on_its_management(tmp_path):
     # hydration against headache: the only hydration row is about the kidneys, so nothing speaks to it
     s = one(tmp_path, ev, "Side effects of IVIG", "IVIG headaches usually respond to hydration.")
     assert s.verdict == "not_assessable" and "prevented or managed" in s.judgement.reason
+    # preventing the disease's complications is no harm management
+    s = one(tmp_path, ev, "Treatment", "IVIG may be used to treat JDM effectively and to prevent its complications.")
+    assert "prevented or managed" not in s.judgement.reason
     # how often a harm occurs is still held against its rate
     s = one(tmp_path, ev, "Side effects of IVIG", "Headache after an IVIG infusion is common.")
     assert s.judgement.evidence[0].id == "cohort_ae01"

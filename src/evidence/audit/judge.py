@@ -122,6 +122,7 @@ def _uncovered_items(sentence: str, evidence: Evidence) -> list[str]:
 _MANAGES_RE = re.compile(
     r"\brespond(?:s|ed)? (?:well )?to\b|\bprevent\w*|\blessen\w*|\bsettle\w* (?:with|when|once|on)\b|\brelieved? (?:by|with)\b|\bmanaged\b"
     r"|\bpre-?medicat\w*|\bslow(?:ing|ed|er)? (?:the )?(?:infusion|rate)|\bhydrat\w*|\bfluids\b|\bkeep them from\b", re.I)
+_HARM_NAMED_RE = re.compile(r"side[- ]effects?|\breactions?\b|\bsymptoms\b|\badverse\b|\bdiscomfort|\bcomfortable\b", re.I)
 _MANAGEMENT_WORDS = frozenset(tokens(
     "premedication premedicated rate slow slower slowing slowed hydration hydrated fluids fluid antihistamine "
     "antihistamines paracetamol acetaminophen caffeine recurrence reexposure"))
@@ -508,7 +509,9 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         notes.append(comparison)
     # "Headaches respond to fluids and paracetamol": how a harm is managed needs rows on its management,
     # not rows on how often it occurs.
-    managing = domain in ("safety", "dosing") and bool(_MANAGES_RE.search(sentence)) and about_product
+    # "prevent its complications" speaks of the disease: management is of a harm the sentence names.
+    managing = (domain in ("safety", "dosing") and bool(_MANAGES_RE.search(sentence)) and about_product
+                and bool(set(tokens(sentence)) & _HARM_WORDS or _HARM_NAMED_RE.search(sentence)))
     if managing:
         words = set(tokens(sentence))
         topic, harms = words - _GENERIC - _MANAGEMENT_WORDS, words & _HARM_WORDS
