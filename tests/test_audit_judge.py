@@ -304,6 +304,7 @@ def test_under_the_skin_is_a_route_not_the_skin_domain():
     ("Dermatomyositis affects the muscles and the skin.", "epidemiology"),
     # a fall in the steroid dose is steroid sparing; a steroid named as the usual first drug is not
     ("IVIG can help lower the need for steroids.", "steroid_sparing"),
+    ("In a selected group of children, systemic corticosteroids can be avoided.", "steroid_sparing"),
     ("Patients were able to reduce their daily prednisone dose.", "steroid_sparing"),
     ("IVIG is often started together with an intravenous corticosteroid.", "treatment_position"),
     ("IVIG antibodies are pooled from thousands of healthy donors.", "product"),
@@ -767,3 +768,9 @@ def test_how_a_harm_is_managed_needs_rows_on_its_management(tmp_path):
     # how often a harm occurs is still held against its rate
     s = one(tmp_path, ev, "Side effects of IVIG", "Headache after an IVIG infusion is common.")
     assert s.judgement.evidence[0].id == "cohort_ae01"
+
+
+def test_a_negated_benefit_is_still_about_the_treatment(tmp_path, evidence):
+    s = one(tmp_path, evidence, "Inclusion body myositis", "No patient improved in muscle strength in inclusion body myositis.")
+    assert "describes the disease" not in s.judgement.reason
+    assert s.judgement.evidence and s.judgement.evidence[0].id == "ibmtrial_r01"

@@ -534,7 +534,9 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         flags.append("figure_without_source")
         notes.append(f"no row in the base gives {', '.join(q.text for q in figures[:2])}")
 
+    # "No patient improved" is about the treatment's effect too, negated or not.
     about_ivig = (bool(_IVIG_RE.search(sentence)) or bool(_IVIG_RE.search(context)) or efficacy
+                  or (domain in EFFICACY_DOMAINS and bool(_EFFICACY_RE.search(sentence)))
                   or any(r.study in focus for r in rows)  # a sentence about the study it names or follows
                   or number_status in ("match", "partial")
                   or domain in ("safety", "dosing", "regulatory", "product"))

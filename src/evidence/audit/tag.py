@@ -155,7 +155,8 @@ DOMAIN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("lung", _any(r"\blungs?\b", r"\bILD\b", r"interstitial", r"pulmonary")),
     # Steroid sparing is a fall in the steroid dose; a steroid named as earlier or concurrent treatment is not.
     ("steroid_sparing", _any(
-        r"steroid[- ]sparing", r"(?:reduc|lower|taper|cut|wean|decreas|spar|fall|less)\w*\s+(?:\w+\s+){0,4}?(?:cortico)?steroid",
+        r"steroid[- ]sparing", r"(?:reduc|lower|taper|cut|wean|decreas|spar|fall|less|avoid)\w*\s+(?:\w+\s+){0,4}?(?:cortico)?steroid",
+        r"(?:steroid|prednison\w*|glucocorticoid)s?\s+(?:can|could|may|were|was)\s+(?:be\s+)?(?:avoided|spared|withdrawn|stopped)",
         r"(?:reduc|lower|taper|cut|wean|decreas|spar)\w*\s+(?:\w+\s+){0,4}?(?:prednison|glucocorticoid)",
         r"(?:steroid|prednison\w*|glucocorticoid)s?\s+(?:doses?|use|needs?|requirements?)\s+(?:\w+\s+)?(?:fell|fall|come down|dropped|drop|reduc|lower|decreas)",
         r"(?:steroid|prednison\w*|glucocorticoid)s?\s+doses?\s+(?:were|was|could be|can be)\s+(?:reduc|lower|taper|cut)")),
