@@ -774,3 +774,15 @@ def test_a_negated_benefit_is_still_about_the_treatment(tmp_path, evidence):
     s = one(tmp_path, evidence, "Inclusion body myositis", "No patient improved in muscle strength in inclusion body myositis.")
     assert "describes the disease" not in s.judgement.reason
     assert s.judgement.evidence and s.judgement.evidence[0].id == "ibmtrial_r01"
+
+
+def test_a_dose_cap_in_grams_needs_a_row_that_gives_it():
+    from evidence.audit.numbers import number_check
+    sentence = "It is given at 2 g/kg, up to a maximum of 70 g, every 4 weeks."
+    kinds = [q.kind for q in extract_quantities(sentence)]
+    assert kinds == ["dose", "cap", "interval"]  # 70 g is a cap, not a dose per kilogram
+    status, detail = number_check(sentence, "jdm", [], [])
+    assert status == "partial" and "no row of the base gives this cap" in detail
+    capped = _row("guide_r01", "maximum dose per course 70 g", "jdm", "dosing", study="guide", outcome="Maximum dose",
+                  figure="70 g", kind="descriptive")
+    assert "70 g: match" in number_check(sentence, "jdm", [capped], [])[1]

@@ -49,6 +49,10 @@ _DOSE_RE = re.compile(
     rf"{_RANGE}\s*(?P<unit>g|gm|grams?|mg|milligrams?)\s*(?:/|per)\s*(?:kg|kilograms?)(?:\s+of\s+body\s*weight)?"
     r"(?!\s*(?:/|per)\s*(?:min|h\b|hour))",  # not an infusion rate (mg/kg/min)
     re.I)
+# "up to a maximum of 70 g": a cap on the dose in grams, not a dose per kilogram.
+_CAP_RE = re.compile(
+    rf"\b(?:maximum(?: dose)?(?: of)?|max\.?|up to(?: a maximum of)?|at most|no more than|capped at)\s+(?P<a>{_NUM})\s*"
+    r"(?:g|grams?)\b(?!\s*(?:/|per)\s*(?:kg|kilo))", re.I)
 _INTERVAL_RE = re.compile(rf"\bevery\s+{_RANGE}\s*(?P<unit>weeks?|months?)\b", re.I)
 _MONTHLY_RE = re.compile(r"\b(?:once|one time)\s+(?:a|per|every)\s+month\b|\bmonthly\b|\bevery\s+month\b", re.I)
 _DAYS_RE = re.compile(
@@ -80,7 +84,7 @@ _OPS = {
 class Quantity:
     """A number a sentence states: kind, range, comparison word and the words it came from."""
 
-    kind: str  # dose | days | interval | percent | count | span
+    kind: str  # dose | days | interval | cap | percent | count | span
     low: float
     high: float
     op: str = "="
@@ -136,6 +140,9 @@ def _quantities(sentence: str) -> tuple[Quantity, ...]:
         low, high = _range(m)
         scale = 0.001 if m.group("unit").lower().startswith("m") else 1.0
         add(m, Quantity("dose", low * scale, high * scale, text=m.group(0)))
+    for m in _CAP_RE.finditer(text):
+        if free(m):
+            add(m, Quantity("cap", float(m.group("a")), float(m.group("a")), text=m.group(0).strip()))
     for m in _INTERVAL_RE.finditer(text):
         low, high = _range(m)
         factor = 4.0 if m.group("unit").lower().startswith("month") else 1.0
@@ -263,6 +270,15 @@ def check_count(q: Quantity, linked: list[EvidenceRow]) -> Check:
     return Check("mismatch", f"{q.shown()} patients; linked rows give {shown}")
 
 
+def check_cap(q: Quantity, linked: list[EvidenceRow]) -> Check:
+    """A dose cap in grams agrees only with a row that states the same number of grams."""
+    grams = re.compile(rf"(?<![\d.]){re.escape(_fmt(q.low))}\s*g\b(?!\s*/)")
+    for r in linked:
+        if grams.search(r.figure) or grams.search(r.text):
+            return Check("match", f"{q.text}: match ({r.id})")
+    return Check("partial", f"{q.text}: no row of the base gives this cap")
+
+
 def number_check(sentence: str, subtype: str, linked: list[EvidenceRow], regimens: list[Regimen]) -> tuple[str, str]:
     """(overall status, detail) for every number the sentence states."""
     checks: list[Check] = []
@@ -281,6 +297,8 @@ def number_check(sentence: str, subtype: str, linked: list[EvidenceRow], regimen
             checks.append(check)
         elif q.kind == "count":
             checks.append(check_count(q, linked))
+        elif q.kind == "cap":
+            checks.append(check_cap(q, linked))
         else:
             spans.append(q.text)
     status = max((c.status for c in checks), key=CHECK_ORDER.__getitem__, default="nothing to compare")
