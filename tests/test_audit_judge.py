@@ -786,3 +786,34 @@ def test_a_dose_cap_in_grams_needs_a_row_that_gives_it():
     capped = _row("guide_r01", "maximum dose per course 70 g", "jdm", "dosing", study="guide", outcome="Maximum dose",
                   figure="70 g", kind="descriptive")
     assert "70 g: match" in number_check(sentence, "jdm", [capped], [])[1]
+
+
+def test_a_table_row_is_one_statement_and_a_cookie_banner_none(tmp_path, evidence):
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>IVIG for myositis</title></head><body>"
+        "<div>We use cookies to improve your experience. Accept all cookies</div><h1>IVIG for myositis</h1>"
+        "<table><tr><th>Side effect</th><th>How often</th></tr><tr><td>Aseptic meningitis after infusion</td>"
+        "<td>Very rare</td></tr></table></body></html>", encoding="utf-8")
+    result = audit_document(page, evidence=evidence)
+    assert [s.sentence for s in result.statements] == ["Aseptic meningitis after infusion: Very rare."]
+    assert all("cookies" not in s.sentence for s in result.statements)
+
+
+def test_a_harm_figure_is_held_against_that_harm_not_one_named_in_passing(tmp_path, evidence):
+    # meningitis first, headache only as its symptom: the meningitis rate is the one compared
+    s = one(tmp_path, evidence, "Side effects of IVIG",
+            "Aseptic meningitis, which causes severe headache, affects fewer than 1% of patients after an infusion.")
+    assert s.judgement.evidence[0].id == "cohort_ae02" and s.number_check != "mismatch"
+    s = one(tmp_path, evidence, "Side effects of IVIG", "Headaches occur in fewer than 5% of patients after an infusion.")
+    assert s.judgement.evidence[0].id == "cohort_ae01" and s.verdict != "supported"  # 20% in the one cohort
+
+
+def test_side_effects_in_general_called_rare_are_tested_against_any_rate(tmp_path, evidence):
+    s = one(tmp_path, evidence, "Side effects of IVIG", "Side effects of an IVIG infusion are rare.")
+    assert "absolute_word" in s.judgement.flags
+
+
+def test_a_yearly_rate_is_not_a_prevalence(tmp_path, evidence):
+    s = one(tmp_path, evidence, "Dermatomyositis", "Dermatomyositis affects about 1 in 100,000 people each year.")
+    assert "incidence_vs_prevalence" not in s.judgement.flags

@@ -54,7 +54,7 @@ _GENERIC = frozenset(tokens(
     "studies trial trials disease used use help helps"))
 _EFFICACY_RE = re.compile(
     r"\b(?:improv\w*|effective\w*|efficacy|benefi\w*|helps?|helped|works?|respon\w+|reduc\w+|reliev\w+|restor\w+|"
-    r"stronger|better|easier|regain\w*|comes? back|success\w*|treat(?:s|ed)? effectively)\b", re.I)
+    r"stronger|better|easier|regain\w*|comes? back|clear(?:s|ed)?|success\w*|treat(?:s|ed)? effectively)\b", re.I)
 _NEGATION_RE = re.compile(r"\b(?:not|no|never|without|neither|nor|fail(?:ed|s)?|lack\w*)\b|n['\u2019]t\b", re.I)
 _HEDGE_RE = re.compile(
     r"\b(?:may|might|can|could|some|often|usually|generally|typically|mostly|possibl\w*|probabl\w*|potential\w*|suggest\w*"
@@ -68,6 +68,7 @@ _ABSOLUTE_RE = re.compile(
 _TEMPERED_RE = re.compile(r"\b(?:less|limited|modest|unclear|uncertain|questionable|unpredictable|inconsistent|mixed)\b", re.I)
 _PREVALENCE_RE = re.compile(r"\bpreval\w*|\bliving with\b|\baffects?\b\s+(?:about|around|some|approximately|\d)", re.I)
 _INCIDENCE_RE = re.compile(r"\bincidence\b|\bnew cases\b|\bper year\b|\beach year\b|\bannually\b", re.I)
+_YEARLY_RE = re.compile(r"\bnew cases\b|\bper year\b|\beach year\b|\ba year\b|\bannually\b|person-years", re.I)
 _IVIG_RE = re.compile(r"\bIVI?G\b|immun[eo]\s*globulin|\binfusions?\b|\btreatment\b|\btherapy\b", re.I)
 # "In one retrospective review...", "a Chinese study found...": figures attributed to a study
 # that the sentence describes but the base does not hold.
@@ -122,7 +123,8 @@ def _uncovered_items(sentence: str, evidence: Evidence) -> list[str]:
 _MANAGES_RE = re.compile(
     r"\brespond(?:s|ed)? (?:well )?to\b|\bprevent\w*|\blessen\w*|\bsettle\w* (?:with|when|once|on)\b|\brelieved? (?:by|with)\b|\bmanaged\b"
     r"|\bpre-?medicat\w*|\bslow(?:ing|ed|er)? (?:the )?(?:infusion|rate)|\bhydrat\w*|\bfluids\b|\bkeep them from\b", re.I)
-_HARM_NAMED_RE = re.compile(r"side[- ]effects?|\breactions?\b|\bsymptoms\b|\badverse\b|\bdiscomfort|\bcomfortable\b", re.I)
+_HARM_NAMED_RE = re.compile(
+    r"side[- ]effects?|\breactions?\b|\bsymptoms\b|\badverse\b|\bdiscomfort|\bcomfortable\b|\bpre-?medicat", re.I)
 _MANAGEMENT_WORDS = frozenset(tokens(
     "premedication premedicated rate slow slower slowing slowed hydration hydrated fluids fluid antihistamine "
     "antihistamines paracetamol acetaminophen caffeine recurrence reexposure"))
@@ -232,11 +234,12 @@ def named_studies(sentence: str, evidence: Evidence) -> frozenset[str]:
 
 
 def relevant_rows(sentence: str, subtype: str, domain: str, evidence: Evidence, doc_id: str,
-                  hosts: frozenset[str], focus: frozenset[str] = frozenset()) -> list[EvidenceRow]:
+                  hosts: frozenset[str], focus: frozenset[str] = frozenset(), said: str = "") -> list[EvidenceRow]:
     """The rows a reviewer would cite for this statement, best first; empty when the base holds none.
 
-    `focus`: studies the sentence names, or that the sentences before it named ("the 42 patients"):
-    their rows of the same outcome lead.
+    `sentence` may carry the sentence it refers back to; `said` is the statement's own sentence,
+    whose named harm decides which adverse-event rows lead. `focus`: studies the sentence names,
+    or that the sentences before it named ("the 42 patients"): their rows of the same outcome lead.
     """
     index = evidence.index
     if index is None:
@@ -283,6 +286,18 @@ def relevant_rows(sentence: str, subtype: str, domain: str, evidence: Evidence, 
             seen.add(row.id)
             score_of[row.id] = float(scores[i])
     primary = _strongest_first([r for r in picked if r.domain == domain], score_of, domain, subtype)
+    harms = _harms_named(said or sentence) if domain == "safety" else set()
+    if harms:
+        # "Headaches occur in fewer than 5%": rows whose outcome is that harm lead, before the graded
+        # rows and before rows that mention it only in passing (headache among meningitis symptoms).
+        named_harm = [r for r in index.rows if r.domain == "safety" and r.table != "claims"
+                      and not (r.url and _host(r.url) in hosts) and _subtype_fits(r, subtype)
+                      and harms & set(tokens(r.outcome))]
+        if named_harm:
+            named_harm.sort(key=lambda r: (-len(harms & set(tokens(r.outcome))), _population_rank(r, subtype),
+                                           _DESIGN_RANK.get(r.design, 6), _KIND_RANK.get(r.kind, 2)))
+            chosen = {r.id for r in named_harm}
+            return (named_harm + [r for r in primary if r.id not in chosen])[:MAX_EVIDENCE]
     # The rows the base's grading for this subtype and outcome rests on come first: a reviewer cites those.
     finding = _finding(evidence, subtype, domain)
     key_ids = finding.result_ids if finding else ()
@@ -304,6 +319,19 @@ def relevant_rows(sentence: str, subtype: str, domain: str, evidence: Evidence, 
     if primary or domain in (EFFICACY_DOMAINS - {"composite"}) | {"mechanism", "epidemiology"}:
         return primary[:MAX_EVIDENCE]  # an outcome the base does not report is not backed by another outcome
     return picked[:MAX_EVIDENCE]
+
+
+_SIGNALS_RE = re.compile(r"\b(?:signals?|signs? of|indicates?|could indicate|points? to|warns? of)\b", re.I)
+
+
+def _harms_named(sentence: str) -> set[str]:
+    """The harm a sentence is about: the first it names ("aseptic meningitis, which causes severe
+    headache, affects under 1%": the meningitis), or the one a sign points to ("severe headache
+    may signal aseptic meningitis")."""
+    m = _SIGNALS_RE.search(sentence)
+    text = sentence[m.end():] if m and set(tokens(sentence[m.end():])) & _HARM_WORDS else sentence
+    first = next((w for w in tokens(text) if w in _HARM_WORDS), None)
+    return {first} if first else set()
 
 
 # Evidence hierarchy a reviewer cites by: controlled trials, then syntheses and labels, then open
@@ -368,8 +396,10 @@ def _absolute_findings(sentence: str, rows: list[EvidenceRow], finding: Finding 
         if word.startswith("rare") or word in ("never", "uncommon"):
             # Read as a lay reader would: "rare" is under 1 in 100, "uncommon" under 1 in 10.
             bound = RARE_BELOW.get(word, 1.0)
+            # "Side effects are rare" names no harm: any adverse-event rate among the rows tests it.
+            general = not (topic & _HARM_WORDS)
             common = [r for r in rows if r.percent is not None and r.percent >= bound and r.domain == "safety"
-                      and set(tokens(r.outcome)) & topic]
+                      and (general or set(tokens(r.outcome)) & topic)]
             if common:
                 out.append(f"'{word}' but {_cite(common, 1)} is {common[0].percent:.0f}%")
         elif word in ("proven", "consistently", "guaranteed", "guarantee", "cure", "cures", "always"):
@@ -487,7 +517,8 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     if absolute:
         flags.append("absolute_word")
         notes.extend(absolute)
-    if _PREVALENCE_RE.search(sentence) and any(_INCIDENCE_RE.search(r.outcome) for r in rows):
+    if (_PREVALENCE_RE.search(sentence) and not _YEARLY_RE.search(sentence)
+            and any(_INCIDENCE_RE.search(r.outcome) for r in rows)):
         flags.append("incidence_vs_prevalence")
         notes.append("the base gives an incidence, the sentence a prevalence")
     elif _INCIDENCE_RE.search(sentence) and any(re.search(r"preval", r.outcome, re.I) for r in rows):
@@ -510,8 +541,9 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     # "Headaches respond to fluids and paracetamol": how a harm is managed needs rows on its management,
     # not rows on how often it occurs.
     # "prevent its complications" speaks of the disease: management is of a harm the sentence names.
+    harm_text = f"{context} {sentence}"
     managing = (domain in ("safety", "dosing") and bool(_MANAGES_RE.search(sentence)) and about_product
-                and bool(set(tokens(sentence)) & _HARM_WORDS or _HARM_NAMED_RE.search(sentence)))
+                and bool(set(tokens(harm_text)) & _HARM_WORDS or _HARM_NAMED_RE.search(harm_text)))
     if managing:
         words = set(tokens(sentence))
         topic, harms = words - _GENERIC - _MANAGEMENT_WORDS, words & _HARM_WORDS

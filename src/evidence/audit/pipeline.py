@@ -181,7 +181,7 @@ def _statement(statement_id: str, c: Candidate, domain: str, doc_id: str, eviden
     query = f"{c.context} {c.sentence}" if c.context else c.sentence
     linked = evidence.index.top(query, c.subtype, domain) if evidence.index else []
     linked = [(r, score) for r, score in linked if not (r.table == "claims" and r.study == doc_id)]
-    rows = relevant_rows(query, c.subtype, domain, evidence, doc_id, hosts, focus)
+    rows = relevant_rows(query, c.subtype, domain, evidence, doc_id, hosts, focus, said=c.sentence)
     # Like with like: figures are held only against rows of the same outcome that report an arm or pool.
     comparable = like_rows(c.sentence, [r for r in rows if r.domain == domain and r.kind not in _NOT_LIKE], focus)
     status, detail = number_check(c.sentence, c.subtype, comparable, evidence.regimens)

@@ -241,6 +241,9 @@ class _TextExtractor(HTMLParser):
         self.links: list[tuple[str, int]] = []
         self.in_title = False
         self.url = ""
+        self.row: list[str] | None = None  # cells of the table row being read
+        self.cell_start: int | None = None
+        self.row_has_data = False  # a row of header cells only names the columns: it asserts nothing
 
     def _emit(self, text: str) -> None:
         if self.heading is not None:
@@ -258,6 +261,12 @@ class _TextExtractor(HTMLParser):
         if self.dropping or tag in _DROP_TAGS:
             if tag in _DROP_TAGS and tag not in _VOID:
                 self.dropping.append(tag)
+            return
+        if tag == "tr":
+            self.row, self.cell_start, self.row_has_data = [], None, False
+        elif tag in ("td", "th") and self.row is not None and self.cell_start is None and self.heading is None:
+            self.cell_start = len(self.out)
+            self.row_has_data = self.row_has_data or tag == "td"
             return
         if tag == "br":
             self._emit("\n")
@@ -277,6 +286,20 @@ class _TextExtractor(HTMLParser):
         if self.dropping:
             if tag == self.dropping[-1]:
                 self.dropping.pop()
+            return
+        if tag in ("td", "th") and self.cell_start is not None and self.row is not None:
+            # A table row is one statement ("Blood clots: very rare"), not one block per cell.
+            cell = " ".join("".join(self.out[self.cell_start:]).split())
+            del self.out[self.cell_start:]
+            self.cell_start = None
+            if cell:
+                self.row.append(cell.rstrip(".;:"))
+            return
+        if tag == "tr" and self.row is not None:
+            cells, self.row = self.row, None
+            if cells and self.row_has_data:
+                text = cells[0] if len(cells) == 1 else f"{cells[0]}: {'; '.join(cells[1:])}"
+                self.out.append(f"\n{text}.\n")
             return
         if tag in ("h1", "h2", "h3", "h4") and self.heading is not None and int(tag[1]) == self.heading[0]:
             level, parts = self.heading

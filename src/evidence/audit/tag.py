@@ -289,6 +289,8 @@ _SERVICE_RE = _any(
     r"\bdisclaimer\b", r"informational purposes", r"not intended to serve as medical advice", r"hold harmless", "\u00a9",
     r"\(c\)\s*\d{4}", r"\bcopyright\b", r"all rights reserved", r"\blearn more\b", r"privacy policy", r"terms of use",
     r"\bsubscribe\b", r"newsletter", r"follow us", r"click here",
+    # consent banners
+    r"\bcookies?\b", r"\baccept all\b", r"\bconsent preferences\b",
 )
 
 
