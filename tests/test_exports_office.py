@@ -245,3 +245,15 @@ def test_interactive_chart_page_keeps_script_text_inert():
     plain = interactive_html(alt.Chart(pd.DataFrame({"a": ["p"], "b": [1]})).mark_bar().encode(x="b:Q", y="a:N").to_dict(), "T")
     assert page.count("</script>") == plain.count("</script>")
     assert "\\u003c/script\\u003e\\u003cscript\\u003ealert(1)" in page
+
+
+def test_a_title_longer_than_words_core_property_limit_is_cut_not_fatal(tmp_path):
+    from docx import Document
+
+    from evidence.word import write_tables_docx
+    title = "Claims audit: " + "a long registered document title " * 12
+    path = tmp_path / "long.docx"
+    write_tables_docx(path, title, {"": pd.DataFrame({"a": ["1"]})})
+    doc = Document(str(path))
+    assert len(doc.core_properties.title) <= 255 and doc.core_properties.title.startswith("Claims audit: a long")
+    assert doc.paragraphs[0].text == title  # the heading keeps the whole title

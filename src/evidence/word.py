@@ -266,7 +266,8 @@ def new_document(title: str, landscape: bool, paper: str = "a4", subtitle: str =
     section.page_width, section.page_height = (Mm(long_), Mm(short)) if landscape else (Mm(short), Mm(long_))
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Mm(MARGIN_MM))
-    doc.core_properties.title = title
+    # Word's core properties hold at most 255 characters; a long document title is cut there (the heading keeps it all).
+    doc.core_properties.title = title if len(title) <= 255 else title[:254] + "…"
     doc.add_heading(title, level=1)
     if subtitle:
         doc.add_paragraph(subtitle)
