@@ -817,3 +817,16 @@ def test_side_effects_in_general_called_rare_are_tested_against_any_rate(tmp_pat
 def test_a_yearly_rate_is_not_a_prevalence(tmp_path, evidence):
     s = one(tmp_path, evidence, "Dermatomyositis", "Dermatomyositis affects about 1 in 100,000 people each year.")
     assert "incidence_vs_prevalence" not in s.judgement.flags
+
+
+def test_a_population_rate_is_held_against_incidence_rows_per_million(tmp_path):
+    registry = _row("epi_dm_inc", "incidence dermatomyositis registry adults", "dm", "epidemiology", study="registry",
+                    label="REGISTRY", outcome="incidence adults", figure="9.6 per million per year", kind="descriptive",
+                    rate=("incidence", 6.1, 13.2))
+    ev = _with_rows(tmp_path, registry)
+    right = one(tmp_path, ev, "Dermatomyositis", "Dermatomyositis affects about 1 in 100,000 people each year.")
+    assert right.number_check == "match" and right.judgement.evidence[0].id == "epi_dm_inc"
+    wrong = one(tmp_path, ev, "Dermatomyositis", "Dermatomyositis affects about 1 in 1,000 people each year.")
+    assert wrong.verdict == "contradicted" and "76-fold higher" in wrong.judgement.reason  # 1000 vs 13.2 per million
+    older = one(tmp_path, ev, "Dermatomyositis", "Dermatomyositis affects about 1 in 1,000 people over 70 each year.")
+    assert older.number_check != "mismatch"  # no row for that age group

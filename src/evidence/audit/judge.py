@@ -517,11 +517,18 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     if absolute:
         flags.append("absolute_word")
         notes.extend(absolute)
+    # A stated population rate leads with the incidence or prevalence rows it was held against.
+    if "per million" in number_detail:
+        words = set(re.findall(r"[A-Za-z0-9_]+", number_detail))
+        held = [r for r in evidence.rate_rows if r.id in words]
+        rows = held + [r for r in rows if r not in held]
+    incidence_rows = any(_INCIDENCE_RE.search(r.outcome) for r in rows)
+    prevalence_rows = any(re.search(r"preval", r.outcome, re.I) for r in rows)
     if (_PREVALENCE_RE.search(sentence) and not _YEARLY_RE.search(sentence)
-            and any(_INCIDENCE_RE.search(r.outcome) for r in rows)):
+            and incidence_rows and not prevalence_rows):
         flags.append("incidence_vs_prevalence")
         notes.append("the base gives an incidence, the sentence a prevalence")
-    elif _INCIDENCE_RE.search(sentence) and any(re.search(r"preval", r.outcome, re.I) for r in rows):
+    elif _INCIDENCE_RE.search(sentence) and prevalence_rows and not incidence_rows:
         flags.append("incidence_vs_prevalence")
         notes.append("the base gives a prevalence, the sentence an incidence")
     denominator = _trial_total_for_arm(sentence, rows)
@@ -558,7 +565,7 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         how.sort(key=lambda r: (-len(set(tokens(f"{r.outcome} {r.text}")) & topic), _DESIGN_RANK.get(r.design, 6)))
         rows = how[:MAX_EVIDENCE]
     quantities = extract_quantities(sentence)
-    figures = [q for q in quantities if q.kind in ("percent", "count")]
+    figures = [q for q in quantities if q.kind in ("percent", "count", "rate")]
     if not figures and number_status == "nothing to compare":
         # A duration or age ("lasts 12 to 23 months", "started 671 days after diagnosis") that no row states.
         figures = [q for q in quantities if q.kind == "span"]

@@ -45,6 +45,7 @@ class EvidenceRow:
     url: str = ""
     p_value: float | None = None
     names: tuple[str, str, str] = ("", "", "")  # the study's first-author surname, year and journal, lower case
+    rate: tuple[str, float, float] | None = None  # epidemiology: (incidence|prevalence, low, high per million)
 
     def content(self) -> str:
         """One line a reviewer can read without opening data/: study, outcome, figures, tier."""
@@ -148,6 +149,11 @@ class Evidence:
         return out
 
     @cached_property
+    def rate_rows(self) -> list[EvidenceRow]:
+        """Epidemiology rows with a rate per million: what a stated population figure is held against."""
+        return [r for r in self.rows if r.rate is not None]
+
+    @cached_property
     def management_rows(self) -> list[EvidenceRow]:
         """Rows on how harms are prevented or managed (premedication, infusion rate, hydration, re-exposure)."""
         return [r for r in self.rows if r.table != "claims" and _MANAGEMENT_RE.search(f"{r.outcome} {r.text}")]
@@ -211,6 +217,18 @@ def _study_meta(tables: dict[str, pd.DataFrame]) -> dict[str, tuple[str, str]]:
 def _num(value: Any) -> str:
     number = float(value)
     return str(int(number)) if number == int(number) else f"{number:g}"
+
+
+def _per_million(e: Any) -> tuple[str, float, float] | None:
+    """An epidemiology row's estimate (or its range) per million people, so rates on any base compare."""
+    if not _present(e.per) or str(e.measure) not in ("incidence", "prevalence"):
+        return None
+    scale = 1e6 / float(e.per)
+    low = e.low if _present(e.low) else e.value
+    high = e.high if _present(e.high) else e.value
+    if not (_present(low) and _present(high)):
+        return None
+    return str(e.measure), float(low) * scale, float(high) * scale
 
 
 def _figure(r: Any) -> str:
@@ -381,7 +399,7 @@ def _guidance_rows(tables: dict[str, pd.DataFrame], info: dict[str, tuple[str, s
         rows.append(EvidenceRow(
             e.epi_id, "epidemiology", text, str(e.subtype), "epidemiology", _text(e.bib_key, e.locator),
             study=str(e.bib_key), label=str(e.bib_key), outcome=_text(e.measure, e.population), figure=figure,
-            kind="descriptive", tier=_text(e.source_tier), url=_text(e.source_url)))
+            kind="descriptive", tier=_text(e.source_tier), url=_text(e.source_url), rate=_per_million(e)))
     frame = tables.get("infusion_reactions")
     for x in () if frame is None else frame.itertuples():
         percent = float(x.percent_patients) if _present(x.percent_patients) else (

@@ -49,6 +49,13 @@ _DOSE_RE = re.compile(
     rf"{_RANGE}\s*(?P<unit>g|gm|grams?|mg|milligrams?)\s*(?:/|per)\s*(?:kg|kilograms?)(?:\s+of\s+body\s*weight)?"
     r"(?!\s*(?:/|per)\s*(?:min|h\b|hour))",  # not an infusion rate (mg/kg/min)
     re.I)
+# "1 in 100,000 people", "10 per million": a population rate, kept per million.
+_RATE_RE = re.compile(
+    rf"\b(?P<n>{_NUM})\s+(?:in|per|out of|for every)\s+(?:every\s+)?(?P<m>\d+|a million|one million|million|a thousand)"
+    r"(?:\s+(?:people|persons|individuals|adults|children|americans|inhabitants|residents|population|person-years))?", re.I)
+_RESTRICTED_RE = re.compile(
+    r"\b(?:over|above|older than|aged|under|younger than|beyond)\s+(?:the age of\s+)?\d+|\b(?:women|men|elderly)\b", re.I)
+_YEARLY_RATE_RE = re.compile(r"\bnew cases\b|\bper year\b|\beach year\b|\ba year\b|\bannual|\bincidence\b|person-years", re.I)
 # "up to a maximum of 70 g": a cap on the dose in grams, not a dose per kilogram.
 _CAP_RE = re.compile(
     rf"\b(?:maximum(?: dose)?(?: of)?|max\.?|up to(?: a maximum of)?|at most|no more than|capped at)\s+(?P<a>{_NUM})\s*"
@@ -84,7 +91,7 @@ _OPS = {
 class Quantity:
     """A number a sentence states: kind, range, comparison word and the words it came from."""
 
-    kind: str  # dose | days | interval | cap | percent | count | span
+    kind: str  # dose | days | interval | cap | rate | percent | count | span
     low: float
     high: float
     op: str = "="
@@ -102,7 +109,7 @@ def _fmt(value: float) -> str:
 def normalise_numbers(text: str) -> str:
     """Digits for number words, ASCII hyphens for dashes, no thousands separators."""
     text = re.sub(r"[\u2010-\u2015\u2212]", "-", text.replace("\u00a0", " "))
-    text = re.sub(r"(\d),(\d{3})\b", r"\1\2", text)
+    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
     text = _HUNDREDS_RE.sub(
         lambda m: str(100 * (1 if m.group(1).lower() == "a" else _UNITS[m.group(1).lower()]) + _small(m.group(2) or "")), text)
     text = _COMPOUND_RE.sub(lambda m: str(_TENS[m.group(1).lower()] + _UNITS[m.group(2).lower()]), text)
@@ -140,6 +147,12 @@ def _quantities(sentence: str) -> tuple[Quantity, ...]:
         low, high = _range(m)
         scale = 0.001 if m.group("unit").lower().startswith("m") else 1.0
         add(m, Quantity("dose", low * scale, high * scale, text=m.group(0)))
+    for m in _RATE_RE.finditer(text):
+        base = {"a million": 1e6, "one million": 1e6, "million": 1e6, "a thousand": 1e3}.get(m.group("m").lower())
+        denominator = base or float(m.group("m"))
+        if denominator >= 1000 and float(m.group("n")) < denominator:
+            per_million = float(m.group("n")) * 1e6 / denominator
+            add(m, Quantity("rate", per_million, per_million, text=m.group(0).strip()))
     for m in _CAP_RE.finditer(text):
         if free(m):
             add(m, Quantity("cap", float(m.group("a")), float(m.group("a")), text=m.group(0).strip()))
@@ -270,6 +283,33 @@ def check_count(q: Quantity, linked: list[EvidenceRow]) -> Check:
     return Check("mismatch", f"{q.shown()} patients; linked rows give {shown}")
 
 
+def check_rate(q: Quantity, sentence: str, subtype: str, rates: list[EvidenceRow]) -> Check:
+    """A population rate against the base's incidence or prevalence rows for the subtype, per million.
+
+    Within the rows' span: match; within three-fold of it: partial; beyond: mismatch (an error
+    of an order of magnitude is the one that misleads). Incidence when the sentence speaks of a
+    year or of new cases, else prevalence.
+    """
+    measure = "incidence" if _YEARLY_RATE_RE.search(sentence) else "prevalence"
+    rows = [r for r in rates if r.rate and r.rate[0] == measure and r.subtype == subtype]
+    # "1 in 1,000 people over 50": only rows of that age group or sex compare.
+    restricted = [m.group(0).lower() for m in _RESTRICTED_RE.finditer(sentence)]
+    for words in restricted:
+        key = re.search(r"\d+", words)
+        rows = [r for r in rows if (key.group(0) if key else words.split()[-1]) in r.text.lower()]
+    if not rows:
+        return Check("nothing to compare", f"{q.text}: no {measure} row for this subtype" + (" and group" if restricted else ""))
+    low, high = min(r.rate[1] for r in rows), max(r.rate[2] for r in rows)
+    ids = ", ".join(r.id for r in rows[:3])
+    span = f"{_fmt(round(low, 2))} to {_fmt(round(high, 2))} per million" if low != high else f"{_fmt(round(low, 2))} per million"
+    stated = f"{q.text} ({_fmt(round(q.low, 2))} per million)"
+    if low <= q.low <= high:
+        return Check("match", f"{stated}: match, {measure} {span} ({ids})")
+    fold = q.low / high if q.low > high else low / q.low
+    status = "mismatch" if fold > 3 else "partial"
+    return Check(status, f"{stated} vs {measure} {span} ({ids}): {fold:.0f}-fold {'higher' if q.low > high else 'lower'}")
+
+
 def check_cap(q: Quantity, linked: list[EvidenceRow]) -> Check:
     """A dose cap in grams agrees only with a row that states the same number of grams."""
     grams = re.compile(rf"(?<![\d.]){re.escape(_fmt(q.low))}\s*g\b(?!\s*/)")
@@ -279,8 +319,9 @@ def check_cap(q: Quantity, linked: list[EvidenceRow]) -> Check:
     return Check("partial", f"{q.text}: no row of the base gives this cap")
 
 
-def number_check(sentence: str, subtype: str, linked: list[EvidenceRow], regimens: list[Regimen]) -> tuple[str, str]:
-    """(overall status, detail) for every number the sentence states."""
+def number_check(sentence: str, subtype: str, linked: list[EvidenceRow], regimens: list[Regimen],
+                 rates: list[EvidenceRow] | None = None) -> tuple[str, str]:
+    """(overall status, detail) for every number the sentence states; `rates`: the epidemiology rows."""
     checks: list[Check] = []
     spans: list[str] = []
     quantities = extract_quantities(sentence)
@@ -299,6 +340,8 @@ def number_check(sentence: str, subtype: str, linked: list[EvidenceRow], regimen
             checks.append(check_count(q, linked))
         elif q.kind == "cap":
             checks.append(check_cap(q, linked))
+        elif q.kind == "rate":
+            checks.append(check_rate(q, sentence, subtype, rates or []))
         else:
             spans.append(q.text)
     status = max((c.status for c in checks), key=CHECK_ORDER.__getitem__, default="nothing to compare")

@@ -144,7 +144,7 @@ def _trusted(status: str, detail: str, sentence: str, comparable: list[EvidenceR
     """A figure disagrees with the base only against like rows: the study the sentence names, or the
     same outcome in two or more studies. Otherwise nothing is compared (regimens are always compared).
     """
-    if (status != "mismatch" or "regimens give" in detail
+    if (status != "mismatch" or "regimens give" in detail or "per million" in detail
             or any(names_study(sentence, r) or r.study in focus for r in comparable)):
         return status, detail
     # A percentage may be held against the same outcome in two or more studies; a count only against its own study.
@@ -184,7 +184,7 @@ def _statement(statement_id: str, c: Candidate, domain: str, doc_id: str, eviden
     rows = relevant_rows(query, c.subtype, domain, evidence, doc_id, hosts, focus, said=c.sentence)
     # Like with like: figures are held only against rows of the same outcome that report an arm or pool.
     comparable = like_rows(c.sentence, [r for r in rows if r.domain == domain and r.kind not in _NOT_LIKE], focus)
-    status, detail = number_check(c.sentence, c.subtype, comparable, evidence.regimens)
+    status, detail = number_check(c.sentence, c.subtype, comparable, evidence.regimens, evidence.rate_rows)
     status, detail = _trusted(status, detail, c.sentence, comparable, focus)
     judgement = judge(c.sentence, c.subtype, domain, rows, status, detail, evidence, doc_id, hosts, c.context, focus)
     suggestions = [(r.id, score) for r, score in linked]
