@@ -830,3 +830,25 @@ def test_a_population_rate_is_held_against_incidence_rows_per_million(tmp_path):
     assert wrong.verdict == "contradicted" and "76-fold higher" in wrong.judgement.reason  # 1000 vs 13.2 per million
     older = one(tmp_path, ev, "Dermatomyositis", "Dermatomyositis affects about 1 in 1,000 people over 70 each year.")
     assert older.number_check != "mismatch"  # no row for that age group
+
+
+def test_what_ivig_is_approved_for_is_read_from_the_approvals(tmp_path):
+    def approval(id_: str, label: str, subtype: str, klass: str, status: str, population: str) -> EvidenceRow:
+        return EvidenceRow(id_, "approvals", f"{label} approval approved indication label", subtype, "regulatory",
+                           f"{id_} label", study=id_, label=label, outcome=f"{subtype} indication",
+                           figure=status, kind="approval", design="drug_label", approval=(klass, status, population))
+    ev = _with_rows(tmp_path, approval("ig_dm", "BrandIG", "dm", "ivig", "approved", "adults"),
+                    approval("gel_dmpm", "OtherGel", "myositis", "other", "approved", ""))
+    verdicts = audit_text(tmp_path, ev, (
+        "IVIG and myositis\n"
+        "IVIG is FDA-approved for adults with dermatomyositis.\n"
+        "IVIG is approved for children with dermatomyositis.\n"
+        "IVIG is the only FDA-approved treatment for dermatomyositis.\n"
+        "IVIG is the only FDA-approved IVIG product for dermatomyositis.\n"
+        "No IVIG product is approved for dermatomyositis.\n"
+        "IVIG is FDA-approved for polymyositis.\n"
+        "IVIG is FDA-approved for myositis.\n"))
+    got = {k: v.verdict for k, v in verdicts.items()}
+    assert list(got.values()) == ["supported", "contradicted", "contradicted", "supported", "contradicted", "contradicted",
+                                  "partly_supported"]
+    assert "OtherGel" in verdicts["IVIG is the only FDA-approved treatment for dermatomyositis."].judgement.reason

@@ -420,6 +420,55 @@ def _absolute_findings(sentence: str, rows: list[EvidenceRow], finding: Finding 
     return sorted(out)
 
 
+_APPROVAL_CLAIM_RE = re.compile(r"\bapprov\w*|\blicen[cs]ed\b|\blabel(?:l)?ed for\b|\bindicated for\b", re.I)
+_NOT_APPROVED_RE = re.compile(
+    r"\b(?:not|no|never|nor|isn['\u2019]t|is not|aren['\u2019]t|without)\s+(?:\w+\s+){0,3}?(?:approv|licen|label|indicat)"
+    r"|\boff[- ]label\b|\bunapproved\b|\bunlicen[cs]ed\b", re.I)
+_CHILD_RE = re.compile(r"\bchild\w*|\bjuvenile\b|\bpaediatric|\bpediatric|\bteens?\b", re.I)
+
+
+def _approval_check(sentence: str, subtype: str, evidence: Evidence) -> tuple[str, str, list[EvidenceRow]] | None:
+    """(verdict, reason, rows) for a statement on what IVIG is approved for, from the approvals rows; else None.
+
+    IVIG is approved where an IVIG product's approval row covers the subtype (adults only when the
+    row says so); "the only approved treatment" also needs no other agent approved for it.
+    """
+    if not (_APPROVAL_CLAIM_RE.search(sentence) and _IVIG_RE.search(sentence)):
+        return None
+    rows = [r for r in evidence.rows if r.approval]
+    if not rows:
+        return None
+    child = subtype == "jdm" or bool(_CHILD_RE.search(sentence))
+
+    def covers(r: EvidenceRow, code: str) -> bool:
+        adults_only = "adult" in r.approval[2].lower()
+        return r.approval[1] == "approved" and r.subtype == code and not (child and adults_only)
+
+    code = "dm" if subtype == "jdm" else subtype
+    ivig = [r for r in rows if r.approval[0] == "ivig" and covers(r, code)]
+    shown = ivig or [r for r in rows if r.approval[0] == "ivig" and r.approval[1] == "approved"]
+    cite = _cite(shown, 1)
+    if _NOT_APPROVED_RE.search(sentence):
+        if ivig:
+            return "contradicted", f"an IVIG product is approved for this group: {cite}", ivig[:MAX_EVIDENCE]
+        return "supported", f"no IVIG approval for this group in the base; the approvals it holds: {cite}", shown[:MAX_EVIDENCE]
+    if subtype == "myositis" and not ivig:
+        return ("partly_supported", f"IVIG is approved for one form only, not for myositis as a whole: {cite}",
+                shown[:MAX_EVIDENCE])
+    if not ivig:
+        return "contradicted", f"no IVIG product is approved for this group; the approvals the base holds: {cite}", shown[:MAX_EVIDENCE]
+    if re.search(r"\bonly\b|\bsole\b", sentence, re.I):
+        # "the only approved IVIG product": other IVIG products; "the only approved treatment": any agent.
+        among_ivig = bool(re.search(r"\b(?:only|sole)\s+(?:[\w-]+\s+){0,3}?(?:IVI?G|immun[eo]\s*globulin)\s+(?:products?|brands?)\b",
+                                    sentence, re.I))
+        products = {r.label for r in ivig}
+        others = [r for r in rows if r.approval[1] == "approved" and (covers(r, code) or covers(r, "myositis"))
+                  and (r.approval[0] == "ivig" and r.label not in products if among_ivig else r.approval[0] != "ivig")]
+        if others:
+            return ("contradicted", f"not the only approved treatment: {_cite(others, 1)}", (ivig + others)[:MAX_EVIDENCE])
+    return "supported", f"consistent with the approvals: {cite}", ivig[:MAX_EVIDENCE]
+
+
 def _trial_total_for_arm(sentence: str, rows: list[EvidenceRow]) -> str:
     """'37 of 95': the numerator is an arm's count but the denominator the whole trial's enrolment."""
     for m in re.finditer(r"\b(\d+)\s*(?:of|out of|/)\s*(\d+)\b", sentence):
@@ -624,6 +673,11 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         verdict, lead = "not_assessable", "describes the disease, not IVIG; no row in the base states it"
     else:
         verdict, lead = "not_assessable", "no evidence in the base"
+    approval = _approval_check(sentence, subtype, evidence) if domain == "regulatory" else None
+    if approval and number_status != "mismatch":
+        verdict, lead, rows = approval
+        basis = _cite(rows)
+        flags = [f for f in flags if f != "absolute_word"] if verdict == "supported" else flags
     # A judged claim lends its verdict only where the checks here found nothing to weigh against it.
     unchecked = not flags and number_status not in ("partial", "mismatch") and verdict != "contradicted"
     claim = registered_claim(sentence, subtype, evidence, doc_id) if unchecked else None

@@ -46,6 +46,7 @@ class EvidenceRow:
     p_value: float | None = None
     names: tuple[str, str, str] = ("", "", "")  # the study's first-author surname, year and journal, lower case
     rate: tuple[str, float, float] | None = None  # epidemiology: (incidence|prevalence, low, high per million)
+    approval: tuple[str, str, str] | None = None  # approvals: (agent class, status, population)
 
     def content(self) -> str:
         """One line a reviewer can read without opening data/: study, outcome, figures, tier."""
@@ -382,7 +383,8 @@ def _guidance_rows(tables: dict[str, pd.DataFrame], info: dict[str, tuple[str, s
             a.approval_id, "approvals", text, str(a.subtype) if _present(a.subtype) else "myositis", "regulatory",
             _text(a.bib_key, a.locator), study=str(a.bib_key), label=_text(a.product, a.regulator),
             outcome=_text(a.indication), figure=_text(a.status, a.approved_on), kind="approval", design="drug_label",
-            tier=_text(a.source_tier), url=_text(a.source_url)))
+            tier=_text(a.source_tier), url=_text(a.source_url),
+            approval=(_text(a.agent_class), _text(a.status), _text(a.population))))
     frame = tables.get("products")
     for f in () if frame is None else frame.itertuples():
         value = _text(f.value_text) or _text(_fact(f.value), f.unit)

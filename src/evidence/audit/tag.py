@@ -61,6 +61,9 @@ _SUBTYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+# The family named as such ("for myositis", "in inflammatory myopathies"), not "this form of myositis".
+_FAMILY_RE = re.compile(
+    r"(?<!this )(?<!that )(?<!such )(?<!form of )(?<!type of )\b(?:myositis|(?:idiopathic )?inflammatory myopath\w*|IIMs?)\b", re.I)
 _EXCLUDED_RE = re.compile(
     r"\b(?:excluding|except(?:\s+for)?|other than|apart from|but not|not including|without)\s+[^.;:()]*", re.I)
 
@@ -118,6 +121,8 @@ def tag_subtype(sentence: str, section_subtype: str | None, default: str, carrie
         return found[0]
     if len(found) > 1:
         return section_subtype if section_subtype in found else "myositis"
+    if carried and _FAMILY_RE.search(sentence):
+        carried = None  # "approved for myositis": the family, whatever the sentence before named
     return carried or section_subtype or default
 
 
