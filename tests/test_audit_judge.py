@@ -852,3 +852,10 @@ def test_what_ivig_is_approved_for_is_read_from_the_approvals(tmp_path):
     assert list(got.values()) == ["supported", "contradicted", "contradicted", "supported", "contradicted", "contradicted",
                                   "partly_supported"]
     assert "OtherGel" in verdicts["IVIG is the only FDA-approved treatment for dermatomyositis."].judgement.reason
+
+
+def test_a_benefit_asserted_with_no_study_behind_it_is_not_supported(tmp_path, evidence):
+    s = one(tmp_path, evidence, "IVIG and myositis", "IVIG improves survival in patients with myositis.")
+    assert s.verdict == "not_supported" and "no study in the base shows this benefit" in s.judgement.reason
+    s = one(tmp_path, evidence, "IVIG and myositis", "IVIG may possibly improve survival in patients with myositis.")
+    assert s.verdict == "not_assessable"

@@ -647,6 +647,9 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         verdict, lead = "contradicted", "efficacy stated where controlled trials were null"
     elif managing and not rows:
         verdict, lead = "not_assessable", "no row in the base shows how this harm is prevented or managed"
+    elif not rows and finding is None and efficacy and not hedged and domain != "treatment_position":
+        # "IVIG improves survival" with no study behind it: a benefit asserted, none shown.
+        verdict, lead = "not_supported", "no study in the base shows this benefit"
     elif not rows and finding is None:
         verdict = "not_supported" if figures else "not_assessable"
         lead = "no evidence in the base"
