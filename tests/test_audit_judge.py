@@ -859,3 +859,13 @@ def test_a_benefit_asserted_with_no_study_behind_it_is_not_supported(tmp_path, e
     assert s.verdict == "not_supported" and "no study in the base shows this benefit" in s.judgement.reason
     s = one(tmp_path, evidence, "IVIG and myositis", "IVIG may possibly improve survival in patients with myositis.")
     assert s.verdict == "not_assessable"
+
+
+def test_a_subtype_prevalence_above_the_whole_familys_is_a_mismatch():
+    from evidence.audit.numbers import number_check
+    family = _row("epi_iim_prev", "prevalence inflammatory myopathies", "myositis", "epidemiology", outcome="prevalence",
+                  rate=("prevalence", 24.0, 338.0))
+    status, detail = number_check("Dermatomyositis affects about 1 in 1,000 people.", "dm", [], [], [family])
+    assert status == "mismatch" and "3-fold the prevalence of the inflammatory myopathies together" in detail
+    status, _ = number_check("Dermatomyositis affects about 1 in 10,000 people.", "dm", [], [], [family])
+    assert status == "nothing to compare"  # 100 per million is within what the family allows

@@ -297,6 +297,18 @@ def check_rate(q: Quantity, sentence: str, subtype: str, rates: list[EvidenceRow
     for words in restricted:
         key = re.search(r"\d+", words)
         rows = [r for r in rows if (key.group(0) if key else words.split()[-1]) in r.text.lower()]
+    if not rows and subtype in ("dm", "pm") and not restricted:
+        # No row for the subtype alone: the rate for the whole family bounds it from above.
+        family = [r for r in rates if r.rate and r.rate[0] == measure and r.subtype == "myositis"]
+        if family:
+            top = max(r.rate[2] for r in family)
+            ids = ", ".join(r.id for r in family[:3])
+            if q.low > 2 * top:
+                return Check("mismatch", f"{q.text} ({_fmt(round(q.low, 2))} per million) is {q.low / top:.0f}-fold the "
+                                         f"{measure} of the inflammatory myopathies together, at most {_fmt(round(top, 2))} "
+                                         f"per million ({ids})")
+            return Check("nothing to compare", f"{q.text}: no {measure} row for this subtype; the family's is at most "
+                                               f"{_fmt(round(top, 2))} per million ({ids})")
     if not rows:
         return Check("nothing to compare", f"{q.text}: no {measure} row for this subtype" + (" and group" if restricted else ""))
     low, high = min(r.rate[1] for r in rows), max(r.rate[2] for r in rows)
