@@ -869,3 +869,10 @@ def test_a_subtype_prevalence_above_the_whole_familys_is_a_mismatch():
     assert status == "mismatch" and "3-fold the prevalence of the inflammatory myopathies together" in detail
     status, _ = number_check("Dermatomyositis affects about 1 in 10,000 people.", "dm", [], [], [family])
     assert status == "nothing to compare"  # 100 per million is within what the family allows
+
+
+def test_benefit_for_all_types_of_myositis_is_contradicted_by_one_subtypes_null_trials(tmp_path, evidence):
+    s = one(tmp_path, evidence, "IVIG and myositis", "A large trial proved that IVIG improves muscle strength in all types of myositis.")
+    assert s.verdict == "contradicted" and "null_trial" in s.judgement.flags and "'proved'" in s.judgement.reason
+    s = one(tmp_path, evidence, "IVIG and myositis", "IVIG improves muscle strength in myositis.")
+    assert s.verdict == "partly_supported"  # the family as a whole: overstated, not contradicted

@@ -60,7 +60,7 @@ _HEDGE_RE = re.compile(
     r"\b(?:may|might|can|could|some|often|usually|generally|typically|mostly|possibl\w*|probabl\w*|potential\w*|suggest\w*"
     r"|appears?|likely|help)\b", re.I)
 _ABSOLUTE_RE = re.compile(
-    r"(?<!not )(?<!n't )(?<!n\u2019t )\b(rare(?:ly)?|uncommon|proven|consistently|no approved|always|safe(?:ly)?|never|guaranteed?|cures?"
+    r"(?<!not )(?<!n't )(?<!n\u2019t )\b(rare(?:ly)?|uncommon|proven|proved|proves|consistently|no approved|always|safe(?:ly)?|never|guaranteed?|cures?"
     r"|(?<=the )only|only(?=\s+(?:\w+\s+){0,2}?(?:approved|fda|licensed|labelled|labeled|product|brand|drug|medicine|treatment|option)\b)"
     r"|well[- ]tolerated|good safety profile"
     r"|first(?=\s+(?:and only\s+)?(?:fda|approved|ivig|immunoglobulin|drug|medicine|product|brand)))\b", re.I)
@@ -68,6 +68,9 @@ _ABSOLUTE_RE = re.compile(
 _TEMPERED_RE = re.compile(r"\b(?:less|limited|modest|unclear|uncertain|questionable|unpredictable|inconsistent|mixed)\b", re.I)
 _PREVALENCE_RE = re.compile(r"\bpreval\w*|\bliving with\b|\baffects?\b\s+(?:about|around|some|approximately|\d)", re.I)
 _INCIDENCE_RE = re.compile(r"\bincidence\b|\bnew cases\b|\bper year\b|\beach year\b|\bannually\b", re.I)
+_UNIVERSAL_RE = re.compile(
+    r"\ball (?:types|forms|kinds|subtypes)\b|\bevery (?:type|form|kind|subtype|patient)\b|\bany (?:type|form|kind) of\b"
+    r"|\ball (?:patients|people) with\b", re.I)
 _YEARLY_RE = re.compile(r"\bnew cases\b|\bper year\b|\beach year\b|\ba year\b|\bannually\b|person-years", re.I)
 _IVIG_RE = re.compile(r"\bIVI?G\b|immun[eo]\s*globulin|\binfusions?\b|\btreatment\b|\btherapy\b", re.I)
 # "In one retrospective review...", "a Chinese study found...": figures attributed to a study
@@ -402,7 +405,7 @@ def _absolute_findings(sentence: str, rows: list[EvidenceRow], finding: Finding 
                       and (general or set(tokens(r.outcome)) & topic)]
             if common:
                 out.append(f"'{word}' but {_cite(common, 1)} is {common[0].percent:.0f}%")
-        elif word in ("proven", "consistently", "guaranteed", "guarantee", "cure", "cures", "always"):
+        elif word in ("proven", "proved", "proves", "consistently", "guaranteed", "guarantee", "cure", "cures", "always"):
             if finding is None or finding.certainty in CERTAINTY_LOW or finding.null or null_elsewhere:
                 basis = (f"{finding.certainty.replace('_', ' ')} certainty ({', '.join(finding.studies[:3])})"
                          if finding else "no graded finding in the base")
@@ -643,7 +646,8 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     elif number_status == "mismatch":
         wrong = next((d for d in number_detail.split(" | ") if "mismatch" in d or " vs " in d), number_detail)
         verdict, lead = "contradicted", f"the stated figure disagrees: {wrong}"
-    elif "null_trial" in flags and subtype != "myositis" and rows and not hedged:
+    elif "null_trial" in flags and (subtype != "myositis" or _UNIVERSAL_RE.search(sentence)) and rows and not hedged:
+        # "works for all types of myositis" is contradicted by one subtype's null trials, like a claim about that subtype.
         verdict, lead = "contradicted", "efficacy stated where controlled trials were null"
     elif managing and not rows:
         verdict, lead = "not_assessable", "no row in the base shows how this harm is prevented or managed"
@@ -657,7 +661,7 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         # The base holds no figure of that kind to hold it against: it can neither back nor refute it.
         verdict, lead = "not_assessable", "no row in the base gives this figure"
     elif ("figure_without_source" in flags or "comparison_without_evidence" in flags
-          or (any(a.startswith("'proven'") for a in absolute) and not proven_somewhere)):
+          or (any(a.startswith(("'proven'", "'proved'", "'proves'")) for a in absolute) and not proven_somewhere)):
         verdict, lead = "not_supported", "not borne out by the base"
     elif flags or number_status == "partial":
         verdict, lead = "partly_supported", "overstated or only partly backed"
