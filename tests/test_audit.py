@@ -367,7 +367,7 @@ def test_docx_headings_lists_and_tables(tmp_path):
     statements = {c.sentence: c for c in found if c.status == "kept"}
     assert statements["Dysphagia improved in 3 of 10 patients after treatment."].outcome_domain == "swallowing"
     assert statements["Fewer choking episodes were seen within 6 weeks."].subtype == "ibm"
-    assert "Dose; 2 g/kg every 4 weeks" in statements
+    assert "Dose: 2 g/kg every 4 weeks." in statements
 
 
 def test_markdown_headings_and_links(tmp_path):

@@ -225,6 +225,15 @@ def check_html_shape(path: Path, text: str) -> None:
                 raise _refuse(path, f"HTML elements nested more than {MAX_HTML_DEPTH} deep; the audit takes pages up to that depth")
 
 
+def table_row_text(cells: list[str]) -> str:
+    """A table row as one sentence: the first cell names the row, the rest say what of it
+    ("Blood clots: very rare."), so a row that asserts something is a statement."""
+    cells = [c.rstrip(".;: ") for c in cells if c.strip(".;: ")]
+    if not cells:
+        return ""
+    return (cells[0] if len(cells) == 1 else f"{cells[0]}: {'; '.join(cells[1:])}") + "."
+
+
 class _TextExtractor(HTMLParser):
     """Visible text of a page in one pass (linear in the input, unlike tree edits).
 
@@ -293,13 +302,12 @@ class _TextExtractor(HTMLParser):
             del self.out[self.cell_start:]
             self.cell_start = None
             if cell:
-                self.row.append(cell.rstrip(".;:"))
+                self.row.append(cell)
             return
         if tag == "tr" and self.row is not None:
             cells, self.row = self.row, None
             if cells and self.row_has_data:
-                text = cells[0] if len(cells) == 1 else f"{cells[0]}: {'; '.join(cells[1:])}"
-                self.out.append(f"\n{text}.\n")
+                self.out.append(f"\n{table_row_text(cells)}\n")
             return
         if tag in ("h1", "h2", "h3", "h4") and self.heading is not None and int(tag[1]) == self.heading[0]:
             level, parts = self.heading
@@ -439,7 +447,7 @@ def _read_docx(path: Path) -> Document:
                 texts = (" ".join(_runs_text(cell).split()) for cell in row.iterchildren(f"{_W}tc"))
                 cells = list(dict.fromkeys(t for t in texts if t))
                 if cells:
-                    blocks.append(Block("para", "; ".join(cells)))
+                    blocks.append(Block("para", table_row_text(cells)))
     title_node = core_root.find(_DC_TITLE) if core_root is not None else None
     title = (title_node.text or "").strip() if title_node is not None else ""
     return Document(path.name, title, blocks)
