@@ -221,7 +221,7 @@ def _execute(job: Job, root: Path, out_path: Path, deps_path: Path) -> Outcome:
     try:
         pm.execute_notebook(str(job.notebook), str(tmp), parameters=job.parameters, kernel_name=KERNEL,
                             cwd=str(job.notebook.parent), progress_bar=False, log_output=False,
-                            kernel_manager_class=_ipc_kernel_manager())
+                            request_save_on_cell_execute=False, kernel_manager_class=_ipc_kernel_manager())
     except pm.PapermillExecutionError as exc:
         tmp.unlink(missing_ok=True)
         return Outcome(False, f"{job.name}: cell {exc.exec_count} raised {exc.ename}: {exc.evalue}",
