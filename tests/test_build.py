@@ -19,7 +19,7 @@ def small_project(project, monkeypatch):
     (project / "notebooks").mkdir()
     _notebook(project / "notebooks" / "90_good.ipynb", ["print('good')"])
     _notebook(project / "notebooks" / "91_flaky.ipynb", ["x = 1", "print('first version')"])
-    monkeypatch.setattr(build, "write_exports", lambda root, base: None)
+    monkeypatch.setattr(build, "write_exports", lambda root, base, out=None: None)
     monkeypatch.setattr(build, "write_site", light_site)
     return project
 
