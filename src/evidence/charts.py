@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import altair as alt
 import pandas as pd
 
 from . import vocab
+from .altair_import import alt
 from .cells import safe_frame
 from .data import EvidenceBase
 
