@@ -19,7 +19,7 @@ def small_project(project, monkeypatch):
     (project / "notebooks").mkdir()
     _notebook(project / "notebooks" / "90_good.ipynb", ["print('good')"])
     _notebook(project / "notebooks" / "91_flaky.ipynb", ["x = 1", "print('first version')"])
-    monkeypatch.setattr(build, "write_exports", lambda root, base: None)
+    monkeypatch.setattr(build, "write_exports", lambda root, base, out=None: None)
     monkeypatch.setattr(build, "write_site", light_site)
     return project
 
@@ -76,3 +76,15 @@ def test_build_leaves_the_working_directory_alone(small_project):
     before = os.getcwd()
     assert build.run_build(root=small_project, jobs_n=2, force=True) == 0
     assert os.getcwd() == before
+
+
+def test_charts_import_skips_the_iri_grammar_but_still_checks_uris():
+    """Kernels import altair through evidence.charts; the schema's uri formats stay checked."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom evidence import charts\nimport jsonschema\n"
+            "print('rfc3987_syntax' in sys.modules, 'uri' in jsonschema.FormatChecker().checkers,"
+            " 'uri-reference' in jsonschema.FormatChecker().checkers)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "True", "True"]

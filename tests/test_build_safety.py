@@ -54,7 +54,7 @@ def small_project(project, monkeypatch):
     nbdir.mkdir()
     for name, code in READS.items():
         _notebook(nbdir / f"{name}.ipynb", [("md", f"# {name}"), ("code", code)])
-    monkeypatch.setattr(build, "write_exports", lambda root, base: None)
+    monkeypatch.setattr(build, "write_exports", lambda root, base, out=None: None)
     monkeypatch.setattr(build, "write_site", light_site)
     return project
 
@@ -213,3 +213,63 @@ def test_second_build_is_refused_while_one_runs(small_project):
                               capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "another build is running (pid 12345)" in proc.stderr
+
+
+def _counting_exports(calls: list[str], fail: bool = False):
+    """A write_exports stand-in that writes one file per call (and can fail half-way)."""
+    def write(root: Path, base, out: Path | None = None) -> Path:
+        calls.append(str(out))
+        out = out or root / "build" / "exports"
+        (out / "charts").mkdir(parents=True, exist_ok=True)
+        (out / "charts" / "a.svg").write_text(f"version {len(calls)}", encoding="utf-8")
+        if fail:
+            raise RuntimeError("renderer broke on purpose")
+        return out
+    return write
+
+
+def test_markdown_edit_rewrites_the_site_but_not_the_exports(small_project, capsys, monkeypatch):
+    calls: list[str] = []
+    monkeypatch.setattr(build, "write_exports", _counting_exports(calls))
+    assert build.run_build(root=small_project, jobs_n=2) == 0
+    assert len(calls) == 1
+    capsys.readouterr()
+
+    path = small_project / "notebooks" / "90_reads_arms.ipynb"
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    nb["cells"][0]["source"] = "# Arms, retitled"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    assert build.run_build(root=small_project, jobs_n=2) == 0
+    out = capsys.readouterr().out
+    assert _ran(out) == set() and len(calls) == 1
+    assert "exports: up to date" in out and "writing site" in out
+    assert "Arms, retitled" in (small_project / "build" / "site" / "90_reads_arms.html").read_text(encoding="utf-8")
+
+    claims = small_project / "data" / "claims.csv"
+    claims.write_text(claims.read_text(encoding="utf-8").replace("IVIG", "IVIg", 1), encoding="utf-8")
+    assert build.run_build(root=small_project, jobs_n=2) == 0
+    assert len(calls) == 2  # a data edit redoes the exports
+
+
+def test_failed_export_keeps_the_previous_exports_whole(small_project, capsys, monkeypatch):
+    calls: list[str] = []
+    monkeypatch.setattr(build, "write_exports", _counting_exports(calls))
+    assert build.run_build(root=small_project, jobs_n=2) == 0
+    exported = small_project / "build" / "exports" / "charts" / "a.svg"
+    assert exported.read_text(encoding="utf-8") == "version 1"
+    site_before = _digests(small_project / "build" / "site")
+    capsys.readouterr()
+
+    monkeypatch.setattr(build, "write_exports", _counting_exports(calls, fail=True))
+    claims = small_project / "data" / "claims.csv"
+    claims.write_text(claims.read_text(encoding="utf-8").replace("IVIG", "IVIg", 1), encoding="utf-8")
+    assert build.run_build(root=small_project, jobs_n=2) == 1
+    err = capsys.readouterr().err
+    assert "renderer broke on purpose" in err and "previous exports are kept" in err
+    assert exported.read_text(encoding="utf-8") == "version 1"
+    assert _digests(small_project / "build" / "site") == site_before
+    assert [p.name for p in (small_project / "build").iterdir() if p.name.startswith(".exports")] == []
+
+    monkeypatch.setattr(build, "write_exports", _counting_exports(calls))
+    assert build.run_build(root=small_project, jobs_n=2) == 0  # the failed export is retried
+    assert exported.read_text(encoding="utf-8") == "version 3"

@@ -24,7 +24,7 @@ import os
 import shutil
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -221,7 +221,7 @@ def _execute(job: Job, root: Path, out_path: Path, deps_path: Path) -> Outcome:
     try:
         pm.execute_notebook(str(job.notebook), str(tmp), parameters=job.parameters, kernel_name=KERNEL,
                             cwd=str(job.notebook.parent), progress_bar=False, log_output=False,
-                            kernel_manager_class=_ipc_kernel_manager())
+                            request_save_on_cell_execute=False, kernel_manager_class=_ipc_kernel_manager())
     except pm.PapermillExecutionError as exc:
         tmp.unlink(missing_ok=True)
         return Outcome(False, f"{job.name}: cell {exc.exec_count} raised {exc.ename}: {exc.evalue}",
@@ -262,12 +262,12 @@ def write_site(root: Path, executed: dict[str, Path], base: EvidenceBase) -> Pat
     return publish(root, executed, base, root / BUILD_DIR / "site")
 
 
-def write_exports(root: Path, base: EvidenceBase) -> Path:
+def write_exports(root: Path, base: EvidenceBase, out: Path | None = None) -> Path:
     """Charts (PNG/SVG with source line, slide PNGs, HTML), tables (CSV, XLSX), audits (CSV, XLSX,
-    DOCX), summary-of-findings DOCX per subtype, and slide decks."""
+    DOCX), summary-of-findings DOCX per subtype, and slide decks, into `out` (default build/exports)."""
     from . import charts, documents, exports, slides, tables, vocab
 
-    out = root / BUILD_DIR / "exports"
+    out = out or root / BUILD_DIR / "exports"
     for figure in charts.all_figures(base):
         exports.write_chart(figure, out / "charts")
         charts.write_data(figure, out / "charts")
@@ -302,9 +302,45 @@ def write_exports(root: Path, base: EvidenceBase) -> Path:
     return out
 
 
+EXPORTS_STAGING = ".exports-staging"
+
+
+def _exports_key(shared: str, root: Path) -> str:
+    """What the exports depend on: the data, the bibliography, the package and installed versions;
+    not the notebooks (a markdown or notebook-code edit leaves them as they are)."""
+    return hashlib.sha256(json.dumps(["exports", shared, _file_list_digest(root, data_files(root))]).encode()).hexdigest()
+
+
+def _site_key(shared: str, exports_key: str, published: dict[str, str]) -> str:
+    """What the site depends on: every published page's run key and markdown, and the exports it
+    copies in (whose key covers the data the landing page is generated from)."""
+    return hashlib.sha256(json.dumps(["site", shared, exports_key, sorted(published.items())]).encode()).hexdigest()
+
+
+def _stage_exports(root: Path, base: EvidenceBase, staging: Path) -> Path:
+    """Write every export into a staging folder (run in a thread beside the kernels)."""
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    write_exports(root, base, staging)
+    return staging
+
+
+def _swap_in(staging: Path, target: Path) -> None:
+    """Replace `target` by the staged folder: readers see all old files or all new ones."""
+    old = target.with_name(f".{target.name}-old-{os.getpid()}")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(staging, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def _remove_partial_files(build_dir: Path) -> None:
     """Temporary files left by an interrupted earlier run."""
+    shutil.rmtree(build_dir / EXPORTS_STAGING, ignore_errors=True)
     if build_dir.exists():
+        for old in build_dir.glob(".exports-old-*"):
+            shutil.rmtree(old, ignore_errors=True)
         for stale in build_dir.rglob(".*.tmp*"):
             stale.unlink(missing_ok=True)
         for stale in build_dir.rglob(".*.ipynb"):
@@ -435,11 +471,25 @@ def _run_locked(root: Path, force: bool, update_notebooks: bool, only: list[str]
     except (OSError, ValueError):
         durations = {}
     workers = max(1, jobs_n or os.cpu_count() or 1)
+    exports_key = _exports_key(shared, root)
+    exports_stamp = cache_dir / "exports.key"
+    exports_dir = build_dir / "exports"
+    redo_exports = force or not exports_dir.is_dir() or not exports_stamp.exists() or exports_stamp.read_text() != exports_key
+    exporter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="evidence-exports")
+    staged: Future[Path] | None = None
+
+    def start_exports() -> None:
+        nonlocal staged
+        if redo_exports and staged is None:
+            print("writing exports (beside the notebooks)", flush=True)
+            staged = exporter.submit(_stage_exports, root, base, build_dir / EXPORTS_STAGING)
+
     if todo:
         # Processes, not threads: papermill changes the working directory while it starts a kernel.
         with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),)) as pool:
             futures = {pool.submit(_execute, job, root, out, cache_dir / f"{job.name}.deps.tmp"): (job, out, key, stamp)
                        for job, out, key, stamp in todo}
+            start_exports()  # only now: the workers are forked before the export thread exists
             remaining = [job for job, *_ in todo]
             print(f"running: {', '.join(j.name for j in remaining[:workers])}{_eta(remaining, durations, workers)}", flush=True)
             for i, future in enumerate(as_completed(futures), start=1):
@@ -470,6 +520,22 @@ def _run_locked(root: Path, force: bool, update_notebooks: bool, only: list[str]
                 print(f"[{i}/{len(todo)}] {status}" + (f"; running: {running}{_eta(remaining, durations, workers)}" if running else ""),
                       file=sys.stderr if not outcome.ok else sys.stdout, flush=True)
         atomic_write(durations_path, lambda p: p.write_text(json.dumps(durations, sort_keys=True)))
+    start_exports()
+    exports_failed = False
+    if staged is not None:
+        try:
+            _swap_in(staged.result(), exports_dir)
+            if not failures:
+                atomic_write(exports_stamp, lambda p: p.write_text(exports_key))
+        except Exception as exc:  # the previous exports stay as they were
+            shutil.rmtree(build_dir / EXPORTS_STAGING, ignore_errors=True)
+            exports_stamp.unlink(missing_ok=True)
+            exports_failed = True
+            failures.append(f"exports: {type(exc).__name__}: {exc}; the previous exports are kept")
+        finally:
+            exporter.shutdown()
+    else:
+        exporter.shutdown()
     for name, path in list(done.items()):
         stale_file = cache_dir / f"{name}.stale.json"
         if stale_file.exists():
@@ -485,20 +551,22 @@ def _run_locked(root: Path, force: bool, update_notebooks: bool, only: list[str]
             if job.name in done and (not job.parameters or job.name == _default_name(job)):
                 shutil.copyfile(done[job.name], job.notebook)
     published = {**done, **stale_pages}
-    outputs_key = hashlib.sha256(json.dumps([shared, digest if plain else "", sorted((n, _read_stamp(_stamp_path(cache_dir, Job(p, n))).get("key", ""))
-                                                                           for n, p in published.items()),
-                                             sorted(stale_pages)]).encode()).hexdigest()
-    outputs_stamp = cache_dir / "outputs.key"
+    site_key = _site_key(shared, exports_key, {n: json.dumps(_read_stamp(_stamp_path(cache_dir, Job(p, n))), sort_keys=True)
+                                               + (" stale" if n in stale_pages else "") for n, p in published.items()})
+    site_stamp = cache_dir / "site.key"
     site = build_dir / "site"
-    if (force or failures or stale_pages or not (site / "index.html").exists() or not outputs_stamp.exists()
-            or outputs_stamp.read_text() != outputs_key):
-        print("writing exports and site", flush=True)
-        write_exports(root, base)
+    if not redo_exports:
+        print("exports: up to date")
+    if exports_failed:
+        print("site: not rewritten (the exports it copies in failed)", file=sys.stderr)
+    elif (force or failures or stale_pages or not (site / "index.html").exists() or not site_stamp.exists()
+            or site_stamp.read_text() != site_key):
+        print("writing site", flush=True)
         site = write_site(root, published, base)
         if not failures:
-            atomic_write(outputs_stamp, lambda p: p.write_text(outputs_key))
+            atomic_write(site_stamp, lambda p: p.write_text(site_key))
     else:
-        print("site and exports: up to date")
+        print("site: up to date")
     if not failures and not stale_pages and plain:
         atomic_write(cache_dir / STATE_FILE, lambda p: p.write_text(json.dumps({"inputs": inputs_digest(root)})))
     elif failures:

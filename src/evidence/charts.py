@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import altair as alt
 import pandas as pd
 
 from . import vocab
+from .altair_import import alt
 from .cells import safe_frame
 from .data import EvidenceBase
 
@@ -73,10 +73,15 @@ class Figure:
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
         """SVG and PNG image data (no HTML): JupyterLab, VS Code and GitHub render them without trusting the
-        notebook, and both are byte-for-byte stable for nbval. The caption is a separate output (Session.show)."""
+        notebook, and both are byte-for-byte stable for nbval. The caption is a separate output (Session.show).
+        Vega runs once: the PNG is rasterised from the SVG (the same bytes vl-convert's own PNG gives)."""
         import base64
 
-        return {"image/svg+xml": self.svg(), "image/png": base64.b64encode(self.png()).decode("ascii"),
+        import vl_convert as vlc
+
+        svg = self.svg()
+        png = vlc.svg_to_png(svg, scale=1.0)
+        return {"image/svg+xml": svg, "image/png": base64.b64encode(png).decode("ascii"),
                 "text/plain": f"Figure '{self.slug}' ({self.rows} data rows). {self.caption}"}
 
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import math
 
-import altair as alt
 import pandas as pd
 
 from . import vocab
+from .altair_import import alt
 from .comparisons import comparable, pooled_groups, pooling_key
 
 RATIO_DOMAIN = (0.02, 50.0)

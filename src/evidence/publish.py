@@ -302,7 +302,7 @@ def publish(root: Path, executed: dict[str, Path], base: EvidenceBase, site: Pat
             (extra / "exports" / "index.html").write_text(_exports_index(extra / "exports"), encoding="utf-8")
         else:
             extra.mkdir()
-        proc = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", "1", "-d", str(doctrees), str(src), str(out)],
+        proc = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", "auto", "-d", str(doctrees), str(src), str(out)],
                               capture_output=True, text=True, cwd=str(work))
         if proc.returncode != 0:
             last = (proc.stderr.strip().splitlines() or ["no message"])[-1]
