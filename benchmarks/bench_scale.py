@@ -70,7 +70,7 @@ def generate(root: Path, n: int) -> None:
             claims.append({"claim_id": f"{sid}_c{j}", "doc_id": "csp_myositis", "section": "Synthetic",
                            "claim": f"Synthetic claim {j} about trial {i}", "claim_type": "efficacy", "subtype": subtype,
                            "outcome_domain": DOMAINS[j % len(DOMAINS)], "evidence": ids[j], "verdict": "supported",
-                           "certainty": "low", "rationale": "Synthetic"})
+                           "certainty": "very_low", "rationale": "Synthetic"})
     data = root / "data"
     _append(data / "studies.csv", studies)
     _append(data / "arms.csv", arms)

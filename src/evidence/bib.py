@@ -67,8 +67,17 @@ class Reference:
         return self.fields.get(name, default)
 
     def _raw_names(self) -> list[str]:
-        """Author names split on ' and ' outside braces, so {Centers for X and Y} stays whole."""
+        """Author names split on ' and ' outside braces, so {Centers for X and Y} stays whole; kept for
+        the author string it was split from (labels ask for every study's names several times)."""
         raw = self.raw_author or self.fields.get("author", "")
+        cached = self.__dict__.get("_names")
+        if cached is None or cached[0] != raw:
+            cached = (raw, self._split_names(raw))
+            self.__dict__["_names"] = cached
+        return list(cached[1])
+
+    @staticmethod
+    def _split_names(raw: str) -> list[str]:
         names, depth, start, i = [], 0, 0, 0
         while i < len(raw):
             ch = raw[i]
@@ -142,7 +151,7 @@ class Bibliography:
         ref = self.references[key]
         title = plain(ref.get("title"))
         surname = plain(ref.first_author_surname) or (key if title.startswith("[") else " ".join(title.split()[:4]))
-        if len(ref.authors) > 1:
+        if len(ref._raw_names()) > 1:
             surname += " et al"
         return f"{surname} {ref.get('year')}".strip()
 
