@@ -66,7 +66,7 @@ def _fmt(x: float | None, digits: int = 2) -> str:
     return f"{x:.{digits}f}".replace("-", "−")
 
 
-def _arm_text(row: pd.Series, arm: str) -> str:
+def _arm_text(row: dict[str, Any], arm: str) -> str:
     if row["data_type"] == "dichotomous":
         return f"{int(row[f'events_{arm}'])}/{int(row[f'total_{arm}'])}"
     if row["data_type"] == "continuous":
@@ -124,7 +124,7 @@ def forest_rows(base, subtype: str | None = None, harm: bool = False, outcome: s
                 group_pools.append((key, pooled, members))
                 for idx, w in zip(members.index, pooled.weights):
                     weights[idx] = w
-        for idx, r in group.iterrows():
+        for idx, r in zip(group.index, group.to_dict("records")):
             when = f", week {int(r['timepoint_weeks'])}" if pd.notna(r["timepoint_weeks"]) and "week" not in str(r["outcome"]) else ""
             row = {
                 "panel": panel, "kind": "study", "ratio": ratio, "measure": measure,

@@ -37,10 +37,20 @@ def _per_1000(x: float) -> str:
     return f"{x:.0f} per 1,000"
 
 
-def _row_effects(row: pd.Series, comps: pd.DataFrame, results: pd.DataFrame) -> dict[str, str]:
-    """The effect cells of one outcome from the comparisons its result ids reach."""
+def _positions_by_result(comps: pd.DataFrame) -> dict[str, list[int]]:
+    """Result id -> positions of the comparisons built from it, read once per table (a scan of every
+    comparison for each outcome row grew with the evidence base)."""
+    out: dict[str, list[int]] = {}
+    for i, ids in enumerate(comps["result_ids"]):
+        for rid in set(str(ids).split(";")):
+            out.setdefault(rid, []).append(i)
+    return out
+
+
+def _row_effects(row: pd.Series, comps: pd.DataFrame, results: pd.DataFrame, by_result: dict[str, list[int]]) -> dict[str, str]:
+    """The effect cells of one outcome from the comparisons its result ids reach (in table order)."""
     ids = set(split_ids(row["result_ids"])) if isinstance(row["result_ids"], str) else set()
-    hits = comps[comps["result_ids"].map(lambda s: bool(ids & set(str(s).split(";"))))] if ids else comps.iloc[0:0]
+    hits = comps.iloc[sorted({i for rid in ids for i in by_result.get(rid, [])})] if ids else comps.iloc[0:0]
     estimable = hits[hits["estimable"].astype(bool)]
     empty = {"Risk with comparator": "", "Risk with IVIG": ""}
     if estimable.empty:
@@ -116,10 +126,11 @@ def summary_of_findings(base: EvidenceBase, subtype: str) -> pd.DataFrame:
     cert = cert.sort_values(["_order"], kind="stable")
     comps = comparable(base)
     results = base.tables["results"]
+    by_result = _positions_by_result(comps)
     footnotes: dict[str, str] = {}
     rows = []
     for _, row in cert.iterrows():
-        effects = _row_effects(row, comps, results)
+        effects = _row_effects(row, comps, results, by_result)
         letters = []
         notes = []
         for field, name in DOMAINS:

@@ -64,7 +64,7 @@ def summary_labels(base: EvidenceBase) -> dict[str, str]:
         key = first_key.get(sid)
         if isinstance(acronym, str) and acronym:
             labels[sid] = acronym
-        elif key is not None and base.bib[key].authors:
+        elif key is not None and base.bib[key].has_authors:
             labels[sid] = base.bib.short(key)
         else:
             title = str(title)
