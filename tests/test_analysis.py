@@ -261,3 +261,26 @@ def test_author_names_follow_a_changed_author_string():
     ref.raw_author = "Roe, Richard"
     assert ref.authors == ["Roe, Richard"]
     assert ref.first_author_surname == "Roe"
+
+
+def test_short_label_follows_a_changed_reference():
+    from evidence.bib import Bibliography, Reference
+
+    ref = Reference("k", "article", {"title": "T", "year": "2001"}, raw_author="Doe, Jane and Roe, Richard")
+    bib = Bibliography(ROOT / "none.bib", {"k": ref})
+    assert bib.short("k") == "Doe et al 2001"
+    ref.fields["year"] = "2002"
+    ref.raw_author = "Roe, Richard"
+    assert bib.short("k") == "Roe 2002"
+
+
+def test_forest_spec_is_the_one_altair_writes(base):
+    import altair as alt
+
+    chart, _, no_data = forest.build(base, "dm")
+    assert not no_data and isinstance(chart, forest.SharedDataVConcat)
+    plain = alt.VConcatChart(**chart._kwds)
+    assert type(plain) is alt.VConcatChart
+    ours, theirs = chart.to_dict(), plain.to_dict()
+    assert json.dumps(ours) == json.dumps(theirs)
+    assert len(ours["datasets"]) > 1
