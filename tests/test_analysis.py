@@ -220,3 +220,67 @@ def test_pooled_forest_draws_diamond_heterogeneity_and_prediction_interval(base,
     two = forest.forest_rows(base, "dm")
     assert "prediction" not in two["kind"].tolist()
     assert two.loc[two["kind"] == "pooled", "estimate"].iloc[0] != pytest.approx(pooled["estimate"])
+
+
+def _label_base(tmp_path):
+    """Four studies: one with an acronym, two whose first reports share author and year, one titled only."""
+    from evidence.bib import Bibliography, Reference
+    from evidence.data import EvidenceBase
+
+    refs = {k: Reference(k, "article", {"title": f"Trial {k}", "year": "2020"}, raw_author=a)
+            for k, a in (("a1", "Doe, Jane and Roe, Richard"), ("b1", "Doe, Jane and Poe, Edgar"), ("b2", "Smith, Ann"),
+                         ("c1", "Doe, Jane"))}
+    studies = pd.DataFrame({"study_id": ["acro", "twin1", "twin2", "untitled"],
+                            "acronym": ["ACRO", None, None, None],
+                            "short_title": ["x", "y", "z", "A very long synthetic title that runs past forty-four characters"]})
+    reports = pd.DataFrame({"study_id": ["acro", "twin1", "twin2", "twin2"], "bib_key": ["c1", "a1", "b1", "b2"],
+                            "role": ["primary", "primary", "secondary", "primary"]})
+    return EvidenceBase(tmp_path, {"studies": studies, "reports": reports}, Bibliography(tmp_path / "x.bib", refs))
+
+
+def test_summary_labels_keep_the_per_study_rules(tmp_path):
+    from evidence import summaries
+
+    base = _label_base(tmp_path)
+    labels = summaries.summary_labels(base)
+    assert labels["acro"] == "ACRO"
+    # The first report listed names the study, whatever its role; two studies with the same first
+    # author and year keep the same label (nothing merges or renames them).
+    assert labels["twin1"] == labels["twin2"] == "Doe et al 2020"
+    assert labels["untitled"] == "A very long synthetic title that runs…"  # cut at 42, then at a space
+    assert summaries.study_label(base, "twin2") == "Doe et al 2020"
+    assert summaries.study_label(base, "nowhere") == "nowhere"
+    assert summaries.summary_labels(base) is labels
+
+
+def test_author_names_follow_a_changed_author_string():
+    from evidence.bib import Reference
+
+    ref = Reference("k", "article", {"title": "T", "year": "2001"}, raw_author="Doe, Jane and {Centers for A and B}")
+    assert ref.authors == ["Doe, Jane", "Centers for A and B"]
+    ref.raw_author = "Roe, Richard"
+    assert ref.authors == ["Roe, Richard"]
+    assert ref.first_author_surname == "Roe"
+
+
+def test_short_label_follows_a_changed_reference():
+    from evidence.bib import Bibliography, Reference
+
+    ref = Reference("k", "article", {"title": "T", "year": "2001"}, raw_author="Doe, Jane and Roe, Richard")
+    bib = Bibliography(ROOT / "none.bib", {"k": ref})
+    assert bib.short("k") == "Doe et al 2001"
+    ref.fields["year"] = "2002"
+    ref.raw_author = "Roe, Richard"
+    assert bib.short("k") == "Roe 2002"
+
+
+def test_forest_spec_is_the_one_altair_writes(base):
+    import altair as alt
+
+    chart, _, no_data = forest.build(base, "dm")
+    assert not no_data and isinstance(chart, forest.SharedDataVConcat)
+    plain = alt.VConcatChart(**chart._kwds)
+    assert type(plain) is alt.VConcatChart
+    ours, theirs = chart.to_dict(), plain.to_dict()
+    assert json.dumps(ours) == json.dumps(theirs)
+    assert len(ours["datasets"]) > 1

@@ -46,8 +46,11 @@ _ACCENT_RE = re.compile(r"\\(['\"`^~Hcv])\s*\{?\\?([A-Za-z])\}?")
 
 def plain(text: str) -> str:
     """A display copy of a BibTeX value: LaTeX accents decoded, braces and escapes removed."""
-    out = re.sub(r"\\i(?![A-Za-z])", "\u0131", text)
-    out = _ACCENT_RE.sub(lambda m: m.group(2) + _ACCENTS[m.group(1)], out).replace("\u0131\u0302", "\u00ee")
+    out = text
+    if "\\" in out:  # accents and \i are LaTeX commands: no backslash, nothing to decode (most values)
+        out = re.sub(r"\\i(?![A-Za-z])", "\u0131", out)
+        out = _ACCENT_RE.sub(lambda m: m.group(2) + _ACCENTS[m.group(1)], out)
+    out = out.replace("\u0131\u0302", "\u00ee")
     out = out.replace(r"\&", "&").replace("--", "\u2013").replace("{", "").replace("}", "")
     return unicodedata.normalize("NFC", re.sub(r"\s+", " ", out).strip())
 
@@ -67,8 +70,17 @@ class Reference:
         return self.fields.get(name, default)
 
     def _raw_names(self) -> list[str]:
-        """Author names split on ' and ' outside braces, so {Centers for X and Y} stays whole."""
+        """Author names split on ' and ' outside braces, so {Centers for X and Y} stays whole; kept for
+        the author string it was split from (labels ask for every study's names several times)."""
         raw = self.raw_author or self.fields.get("author", "")
+        cached = self.__dict__.get("_names")
+        if cached is None or cached[0] != raw:
+            cached = (raw, self._split_names(raw))
+            self.__dict__["_names"] = cached
+        return list(cached[1])
+
+    @staticmethod
+    def _split_names(raw: str) -> list[str]:
         names, depth, start, i = [], 0, 0, 0
         while i < len(raw):
             ch = raw[i]
@@ -86,6 +98,11 @@ class Reference:
     @property
     def authors(self) -> list[str]:
         return [plain(n) for n in self._raw_names()]
+
+    @property
+    def has_authors(self) -> bool:
+        """Whether any author is named (without decoding the names)."""
+        return bool(self._raw_names())
 
     @property
     def corporate_authors(self) -> set[str]:
@@ -138,13 +155,21 @@ class Bibliography:
         return ama.html_text(self.references[key])
 
     def short(self, key: str) -> str:
-        """'Aggarwal 2022' style label for captions."""
+        """'Aggarwal 2022' style label for captions; kept per key for the fields it was made from (every
+        study label and every caption asks for it)."""
         ref = self.references[key]
+        made_from = (id(ref), ref.raw_author, ref.get("author"), ref.get("title"), ref.get("year"), ref.get("organization"))
+        cache = self.__dict__.setdefault("_short", {})
+        hit = cache.get(key)
+        if hit is not None and hit[0] == made_from:
+            return hit[1]
         title = plain(ref.get("title"))
         surname = plain(ref.first_author_surname) or (key if title.startswith("[") else " ".join(title.split()[:4]))
-        if len(ref.authors) > 1:
+        if len(ref._raw_names()) > 1:
             surname += " et al"
-        return f"{surname} {ref.get('year')}".strip()
+        label = f"{surname} {ref.get('year')}".strip()
+        cache[key] = (made_from, label)
+        return label
 
 
 def _entry_problems(path: str, entry: Entry) -> list[Problem]:

@@ -141,7 +141,7 @@ def study_labels(base: EvidenceBase) -> dict[str, str]:
     labels: dict[str, str] = {}
     for sid, acronym, title in zip(studies["study_id"], studies["acronym"], studies["short_title"]):
         key = primary.get(sid)
-        if key in base.bib and base.bib[key].authors:
+        if key in base.bib and base.bib[key].has_authors:
             short = base.bib.short(key)
         else:
             title = str(title)
@@ -202,13 +202,14 @@ def timeline(base: EvidenceBase) -> Figure:
     """Studies by publication year, design and size."""
     studies = base.tables["studies"]
     prim = _primary_bib(base)
+    labels = study_labels(base)
     frame = studies[studies["design"].isin(vocab.PRIMARY_STUDY_DESIGNS)].copy()
     frame["year"] = [_year(base, prim.get(s)) for s in frame["study_id"]]
     frame = frame.dropna(subset=["year"])
     frame = frame.assign(
         design_label=frame["design"].map(vocab.DESIGN.label),
         subtype_label=frame["subtype"].map(vocab.SUBTYPE.label),
-        label=[_study_label(base, s) for s in frame["study_id"]],
+        label=[labels.get(s, s) for s in frame["study_id"]],
         n=frame["n_enrolled"].fillna(0).astype(int),
     )[["study_id", "year", "design_label", "subtype_label", "label", "n"]]
     chart = (
@@ -279,8 +280,9 @@ def response_rates(base: EvidenceBase, subtype: str | None = None) -> Figure:
         res = res[res["subtype"] == subtype]
     res = res.merge(arms, on="arm_id")
     kinds = {"ivig": "IVIG", "comparator": "Comparator"}
+    labels = study_labels(base)
     frame = pd.DataFrame({
-        "study": [_study_label(base, s) for s in res["study_id"]],
+        "study": [labels.get(s, s) for s in res["study_id"]],
         "outcome": res["outcome"].str.slice(0, 60),
         "arm": res["arm_role"].map(lambda c: kinds.get(c, "Other group")),
         "arm_label": res["label"],

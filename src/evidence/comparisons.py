@@ -140,9 +140,9 @@ def _reported(row: dict, r: pd.Series) -> dict:
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
-    """Rows as dicts with pandas' missing values turned into None (cheap to group and read)."""
-    return [{k: (None if v is pd.NA or (isinstance(v, float) and math.isnan(v)) else v) for k, v in r.items()}
-            for r in frame.to_dict("records")]
+    """Rows as dicts with pandas' missing values turned into None (cheap to group and read); the
+    missing values are replaced column-wise, since a per-cell check was most of `comparable`'s time."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
 def _pairs(rows: list[dict], key, role) -> list[tuple[dict, dict]]:
@@ -295,6 +295,12 @@ def pooling_key(row: pd.Series) -> tuple:
     return (row["subtype"], row["outcome_domain"], bool(row["harm"]), row["measure"], row["comparator_family"], row["design_family"])
 
 
+def pooling_keys(table: pd.DataFrame) -> pd.Series:
+    """`pooling_key` of every row, read column-wise (a row-wise apply was most of a forest plot's time)."""
+    return pd.Series(list(zip(table["subtype"], table["outcome_domain"], (bool(h) for h in table["harm"]), table["measure"],
+                              table["comparator_family"], table["design_family"])), index=table.index, dtype=object)
+
+
 def pooled_groups(table: pd.DataFrame, method: stats.Method = "REML") -> dict[tuple, stats.Pooled]:
     """Random-effects pools of estimable rows that share a pooling key, one row per study, k >= 2.
 
@@ -306,7 +312,7 @@ def pooled_groups(table: pd.DataFrame, method: stats.Method = "REML") -> dict[tu
     usable = usable[~usable["analysis"].astype(str).str.startswith("as reported")] if "analysis" in usable else usable
     if usable.empty:
         return out
-    keys = usable.apply(pooling_key, axis=1)
+    keys = pooling_keys(usable)
     for key, group in usable.groupby(keys):
         if len(group) >= 2 and group["study_id"].is_unique:
             out[key] = stats.pool(group["yi"].astype(float).tolist(), group["vi"].astype(float).tolist(), method=method)

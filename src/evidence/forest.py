@@ -11,12 +11,13 @@ an arrow; rows that cannot be estimated say why. With nothing to show, the figur
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pandas as pd
 
 from . import vocab
 from .altair_import import alt
-from .comparisons import comparable, pooled_groups, pooling_key
+from .comparisons import comparable, pooled_groups, pooling_keys
 
 RATIO_DOMAIN = (0.02, 50.0)
 ROW_PX = 36
@@ -29,13 +30,42 @@ MEASURE_TEXT = {"RR": "Risk ratio", "OR": "Odds ratio", "HR": "Hazard ratio", "M
                 "LSMD": "LS mean difference"}
 
 
+class SharedDataVConcat(alt.VConcatChart):
+    """A vconcat of panels whose many layers share a few frames: each distinct frame is converted to
+    inline values and hashed once, not once per layer (per-layer conversion was most of a forest plot's
+    time at scale). The spec is the one altair writes: the same named datasets in the same order."""
+
+    def to_dict(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        if kwargs.get("context") is not None or alt.data_transformers.active != "default" or not alt.data_transformers.consolidate_datasets:
+            return super().to_dict(*args, **kwargs)
+        convert = alt.data_transformers.get()
+        datasets: dict[str, Any] = {}
+        named: dict[int, tuple[object, dict[str, str]]] = {}
+
+        def once(data: object) -> dict[str, str]:
+            hit = named.get(id(data))
+            if hit is None:
+                values = convert(data)["values"]
+                name = alt.vegalite.v6.api._dataset_name(values)  # altair's own name for inline data
+                datasets.setdefault(name, values)
+                hit = named[id(data)] = (data, {"name": name})
+            return dict(hit[1])
+
+        alt.data_transformers.register(_SHARED, once)
+        with alt.data_transformers.enable(_SHARED):
+            return super().to_dict(*args, context={"datasets": datasets}, **kwargs)
+
+
+_SHARED = "evidence-shared-frames"
+
+
 def _fmt(x: float | None, digits: int = 2) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return ""
     return f"{x:.{digits}f}".replace("-", "−")
 
 
-def _arm_text(row: pd.Series, arm: str) -> str:
+def _arm_text(row: dict[str, Any], arm: str) -> str:
     if row["data_type"] == "dichotomous":
         return f"{int(row[f'events_{arm}'])}/{int(row[f'total_{arm}'])}"
     if row["data_type"] == "continuous":
@@ -79,19 +109,21 @@ def forest_rows(base, subtype: str | None = None, harm: bool = False, outcome: s
     first_known = known.groupby(table["outcome_domain"]).transform("first")
     table = table.assign(panel_measure=known.fillna(first_known).fillna("not estimable"))
     labels = {s: _label(base, s) for s in table["study_id"].unique()}
+    keys = pooling_keys(table)
     for (domain, measure), group in table.groupby(["outcome_domain", "panel_measure"], sort=True):
         panel = f"{vocab.OUTCOME_DOMAIN.label(domain)} · {MEASURE_TEXT.get(measure, measure)}"
         ratio = measure in ("RR", "OR", "HR")
         notes: list[str] = []
         weights: dict[int, float] = {}
         group_pools = []
+        group_keys = keys[group.index]
         for key, pooled in pools.items():
-            members = group[group.apply(pooling_key, axis=1) == key]
+            members = group[[k == key for k in group_keys]]
             if len(members):
                 group_pools.append((key, pooled, members))
                 for idx, w in zip(members.index, pooled.weights):
                     weights[idx] = w
-        for idx, r in group.iterrows():
+        for idx, r in zip(group.index, group.to_dict("records")):
             when = f", week {int(r['timepoint_weeks'])}" if pd.notna(r["timepoint_weeks"]) and "week" not in str(r["outcome"]) else ""
             row = {
                 "panel": panel, "kind": "study", "ratio": ratio, "measure": measure,
@@ -284,5 +316,5 @@ def build(base, subtype: str | None = None, harm: bool = False, outcome: str | N
         chart = chart.properties(title=title, description=f"No comparative {what} data for {scope}")
         return chart, pd.DataFrame([{"panel": "", "kind": "no data", "study": "; ".join(why_no_data(base, subtype, harm))}]), True
     panels = [_panel_chart(panel, name, harm) for name, panel in rows.groupby("panel", sort=False)]
-    chart = alt.vconcat(*panels, spacing=22).properties(title=title, description=f"Forest plot of {what} for {scope}")
+    chart = SharedDataVConcat(vconcat=panels, spacing=22).properties(title=title, description=f"Forest plot of {what} for {scope}")
     return chart, rows, False

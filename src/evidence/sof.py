@@ -37,10 +37,20 @@ def _per_1000(x: float) -> str:
     return f"{x:.0f} per 1,000"
 
 
-def _row_effects(row: pd.Series, comps: pd.DataFrame, results: pd.DataFrame) -> dict[str, str]:
-    """The effect cells of one outcome from the comparisons its result ids reach."""
+def _positions_by_result(comps: pd.DataFrame, wanted: set[str]) -> dict[str, list[int]]:
+    """Result id (of those wanted) -> positions of the comparisons built from it, read in one pass per
+    table (a scan of every comparison for each outcome row grew with the evidence base)."""
+    out: dict[str, list[int]] = {}
+    for i, ids in enumerate(comps["result_ids"]):
+        for rid in set(str(ids).split(";")) & wanted:
+            out.setdefault(rid, []).append(i)
+    return out
+
+
+def _row_effects(row: pd.Series, comps: pd.DataFrame, results: pd.DataFrame, by_result: dict[str, list[int]]) -> dict[str, str]:
+    """The effect cells of one outcome from the comparisons its result ids reach (in table order)."""
     ids = set(split_ids(row["result_ids"])) if isinstance(row["result_ids"], str) else set()
-    hits = comps[comps["result_ids"].map(lambda s: bool(ids & set(str(s).split(";"))))] if ids else comps.iloc[0:0]
+    hits = comps.iloc[sorted({i for rid in ids for i in by_result.get(rid, [])})] if ids else comps.iloc[0:0]
     estimable = hits[hits["estimable"].astype(bool)]
     empty = {"Risk with comparator": "", "Risk with IVIG": ""}
     if estimable.empty:
@@ -63,7 +73,8 @@ def _row_effects(row: pd.Series, comps: pd.DataFrame, results: pd.DataFrame) -> 
                     "Relative effect (95% CI)": f"RR {c['estimate']:.2f} ({c['ci_low']:.2f} to {c['ci_high']:.2f})"})
     elif c["measure"] == "pct_point_diff":
         arm_rows = results[results["result_id"].isin(ids) & results["percent"].notna() & results["comparator_arm_id"].isna()]
-        control = [p for rid, p in zip(arm_rows["result_id"], arm_rows["percent"]) if rid in _comparator_ids(ids, results)]
+        comparator_ids = _comparator_ids(ids, results)
+        control = [p for rid, p in zip(arm_rows["result_id"], arm_rows["percent"]) if rid in comparator_ids]
         out["Relative effect (95% CI)"] = "not reported"
         if control:
             absolute = stats.absolute_from_difference(control[0] / 100, c["estimate"] / 100, c["ci_low"] / 100, c["ci_high"] / 100)
@@ -116,10 +127,11 @@ def summary_of_findings(base: EvidenceBase, subtype: str) -> pd.DataFrame:
     cert = cert.sort_values(["_order"], kind="stable")
     comps = comparable(base)
     results = base.tables["results"]
+    by_result = _positions_by_result(comps, {rid for ids in cert["result_ids"] if isinstance(ids, str) for rid in split_ids(ids)})
     footnotes: dict[str, str] = {}
     rows = []
     for _, row in cert.iterrows():
-        effects = _row_effects(row, comps, results)
+        effects = _row_effects(row, comps, results, by_result)
         letters = []
         notes = []
         for field, name in DOMAINS:

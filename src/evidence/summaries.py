@@ -48,20 +48,34 @@ def outcome_page(code: str) -> str:
     return f"08_by_outcome-{code}"
 
 
+def summary_labels(base: EvidenceBase) -> dict[str, str]:
+    """Every study's label for tables and bottom lines (acronym; else its first report's 'Aggarwal et al
+    2022'; else its short title), built once per evidence base: a per-call lookup made tables quadratic."""
+    cached = base.__dict__.get("_summary_labels")
+    if cached is not None:
+        return cached
+    first_key: dict[str, str] = {}
+    for sid, key in zip(base.tables["reports"]["study_id"], base.tables["reports"]["bib_key"]):
+        if key in base.bib:
+            first_key.setdefault(sid, key)
+    studies = base.tables["studies"]
+    labels: dict[str, str] = {}
+    for sid, acronym, title in zip(studies["study_id"], studies["acronym"], studies["short_title"]):
+        key = first_key.get(sid)
+        if isinstance(acronym, str) and acronym:
+            labels[sid] = acronym
+        elif key is not None and base.bib[key].has_authors:
+            labels[sid] = base.bib.short(key)
+        else:
+            title = str(title)
+            labels[sid] = title if len(title) <= 44 else title[:42].rsplit(" ", 1)[0] + "…"
+    base.__dict__["_summary_labels"] = labels
+    return labels
+
+
 def study_label(base: EvidenceBase, study_id: str) -> str:
-    studies = base.tables["studies"].set_index("study_id")
-    if study_id not in studies.index:
-        return study_id
-    acronym = studies.at[study_id, "acronym"]
-    if isinstance(acronym, str) and acronym:
-        return acronym
-    reports = base.tables["reports"]
-    keys = reports.loc[reports["study_id"] == study_id, "bib_key"].tolist()
-    keys = [k for k in keys if k in base.bib]
-    if keys and base.bib[keys[0]].authors:
-        return base.bib.short(keys[0])
-    title = str(studies.at[study_id, "short_title"])
-    return title if len(title) <= 44 else title[:42].rsplit(" ", 1)[0] + "…"
+    """A study's label (see `summary_labels`); the id itself when no study has it."""
+    return summary_labels(base).get(study_id, study_id)
 
 
 def _n(value) -> int:

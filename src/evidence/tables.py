@@ -40,10 +40,11 @@ def study_characteristics(base: EvidenceBase, subtype: str | None = None, primar
     if subtype:
         studies = studies[studies["subtype"] == subtype]
     arms = base.tables["arms"]
+    ivig = arms[arms["intervention"].isin(["ivig", "ivig_plus_prednisone"])].drop_duplicates("study_id")
+    regimens = {arm["study_id"]: regimen_text(arm) for arm in ivig.to_dict("records")}
     rows = []
-    for _, s in studies.iterrows():
-        ivig = arms[(arms["study_id"] == s["study_id"]) & arms["intervention"].isin(["ivig", "ivig_plus_prednisone"])]
-        regimen = regimen_text(ivig.iloc[0]) if len(ivig) else ""
+    for s in studies.to_dict("records"):
+        regimen = regimens.get(s["study_id"], "")
         rows.append({
             "Study": study_label(base, s["study_id"]),
             "Design": vocab.DESIGN.label(s["design"]),
