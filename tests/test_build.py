@@ -88,3 +88,13 @@ def test_charts_import_skips_the_iri_grammar_but_still_checks_uris():
             " 'uri-reference' in jsonschema.FormatChecker().checkers)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "True", "True"]
+
+
+def test_a_clean_build_logs_no_error_line(small_project, capfd):
+    # Kernels write to the build's own stderr; jupyter_client's interrupt before shutdown made an
+    # idle kernel log "ERROR | KeyboardInterrupt caught in kernel".
+    for i in range(4):
+        _notebook(small_project / "notebooks" / f"9{i + 2}_more.ipynb", [f"print({i})"])
+    assert build.run_build(root=small_project, jobs_n=2) == 0
+    out, err = capfd.readouterr()
+    assert "ERROR" not in out + err and "KeyboardInterrupt" not in out + err

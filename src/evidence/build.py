@@ -191,6 +191,13 @@ def _ipc_kernel_manager():
             kw["preexec_fn"] = die_with_parent
             return await KernelManager._async_launch_kernel(self, kernel_cmd, **kw)
 
+        async def _async_interrupt_kernel(self) -> None:  # type: ignore[override]
+            # jupyter_client interrupts the kernel before asking it to shut down; an idle kernel then
+            # logs "ERROR | KeyboardInterrupt caught in kernel". The notebook has finished by then.
+            if getattr(self, "shutting_down", False):
+                return
+            await super()._async_interrupt_kernel()
+
         async def cleanup_resources(self, restart: bool = False) -> None:  # type: ignore[override]
             await super().cleanup_resources(restart=restart)
             if not restart:
