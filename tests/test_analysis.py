@@ -140,6 +140,7 @@ def test_sof_one_row_per_outcome_with_its_own_certainty(base):
     assert tis["Risk with IVIG"] == "787 per 1,000 (553 to 1,000)"  # 437.5 x RR 1.80 (1.26 to 2.56)
     cross = frame[frame["Outcome"].str.contains("crossover") & frame["Outcome"].str.startswith("Major")].iloc[0]
     assert cross["Certainty"].startswith("Very low") and cross["Relative effect (95% CI)"] == "not estimable"
+    assert cross["Risk with comparator"] == cross["Risk with IVIG"] == "—"  # a dash, not an empty cell
     proderm_reasons = cert.loc[cert["outcome_id"] == "dm_tis20", "imprecision"].iloc[0]
     assert proderm_reasons not in cross["Comments"]
     harm = frame[frame["Outcome"].str.startswith("Treatment-related")].iloc[0]

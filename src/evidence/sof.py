@@ -52,7 +52,7 @@ def _row_effects(row: pd.Series, comps: pd.DataFrame, results: pd.DataFrame, by_
     ids = set(split_ids(row["result_ids"])) if isinstance(row["result_ids"], str) else set()
     hits = comps.iloc[sorted({i for rid in ids for i in by_result.get(rid, [])})] if ids else comps.iloc[0:0]
     estimable = hits[hits["estimable"].astype(bool)]
-    empty = {"Risk with comparator": "", "Risk with IVIG": ""}
+    empty = {"Risk with comparator": "—", "Risk with IVIG": "—"}  # a dash: nothing to estimate, not a gap
     if estimable.empty:
         reason = "; ".join(dict.fromkeys(r for r in hits["reason"] if r)) or "no IVIG-vs-comparator data in the evidence base"
         n = hits["participants"].dropna()
