@@ -106,6 +106,7 @@ def claim_figures(result: AuditResult, claims: pd.DataFrame, threshold: float = 
         "missed": [cid for cid in claims["claim_id"] if cid not in best], "verdicts": verdicts, "domain_ok": domain_ok,
         "citable": citable, "same_source": same_source, "with_rows": with_rows, "false_mismatch": false_mismatch,
         "flags": sum(1 for s in statements if s.judgement and s.judgement.flags),
+        "flag_names": [flag for s in statements if s.judgement for flag in s.judgement.flags],
     }
 
 
@@ -178,6 +179,8 @@ def _judging(f: dict, indent: str = "  ") -> None:
     wrongly_supported = sum(1 for a, b in f["verdicts"] if a in ("contradicted", "not_supported") and b == "supported")
     print(f"{indent}statements flagged {f['flags']}  false number mismatches {f['false_mismatch']} (0)  "
           f"contradicted or unsupported claims suggested as supported {wrongly_supported} (0)")
+    named = Counter(f["flag_names"])
+    print(f"{indent}flags found: " + (", ".join(f"{k} {n}" for k, n in sorted(named.items())) or "-"))
     confusion = Counter(f["verdicts"])
     print(f"{indent}register -> suggested: " + ", ".join(f"{a}->{b} {n}" for (a, b), n in confusion.most_common(8)))
 
@@ -200,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     claims = pd.read_csv(data / "claims.csv") if (data / "claims.csv").exists() else pd.DataFrame()
     refs = pd.read_csv(data / "document_references.csv") if (data / "document_references.csv").exists() else pd.DataFrame()
     totals: dict = {"claims": 0, "matched": 0, "kept": 0, "used": 0, "subtype_ok": 0, "verdicts": [], "domain_ok": 0,
-                    "citable": 0, "same_source": 0, "with_rows": 0, "false_mismatch": 0, "flags": 0}
+                    "citable": 0, "same_source": 0, "with_rows": 0, "false_mismatch": 0, "flags": 0, "flag_names": []}
     sensitivity: dict[int, list[int]] = {t: [0, 0] for t in (45, 55, 65)}
     paths = []
     evaluation = Path(__file__).resolve().parent / "eval"
