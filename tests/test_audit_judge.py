@@ -876,3 +876,9 @@ def test_benefit_for_all_types_of_myositis_is_contradicted_by_one_subtypes_null_
     assert s.verdict == "contradicted" and "null_trial" in s.judgement.flags and "'proved'" in s.judgement.reason
     s = one(tmp_path, evidence, "IVIG and myositis", "IVIG improves muscle strength in myositis.")
     assert s.verdict == "partly_supported"  # the family as a whole: overstated, not contradicted
+
+
+def test_a_sentence_about_a_named_study_takes_the_studys_subtype(tmp_path, evidence):
+    s = one(tmp_path, evidence, "IVIG and myositis", "In the TRIALX trial, 37 of 47 patients on IVIG reached the total improvement score.")
+    assert s.subtype == "dm"
+    assert "subtype_generalised" not in s.judgement.flags and "null_trial" not in s.judgement.flags

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ from .match import Evidence, EvidenceRow, load_evidence, tokens
 from .numbers import number_check
 from .read import Document, read_document
 from .refs import RefMatch, audit_references
-from .tag import Candidate, candidates, listed_domains
+from .tag import Candidate, candidates, listed_domains, mentioned_subtypes
 
 # --------------------------------------------------------------------------- audit
 
@@ -162,10 +162,22 @@ def _statements(doc_id: str, kept: list[Candidate], evidence: Evidence, hosts: f
             focus = carried[1]
         if focus:
             carried = (c.section, focus)
+            c = _with_study_subtype(c, focus, evidence)
         for k, domain in enumerate(listed_domains(c.sentence, c.outcome_domain)):
             statement_id = f"{doc_id}_s{n:03d}" + ("" if k == 0 else chr(ord("a") + k - 1))
             out.append(_statement(statement_id, c, domain, doc_id, evidence, hosts, focus))
     return out
+
+
+def _with_study_subtype(c: Candidate, focus: frozenset[str], evidence: Evidence) -> Candidate:
+    """"In the ProDERM trial, 37 of 95 improved": a sentence about a named study that names no subtype is
+    about that study's patients, not myositis in general."""
+    if c.subtype != "myositis" or mentioned_subtypes(c.sentence):
+        return c
+    subtypes = {rows[0].subtype for st in focus if (rows := evidence.by_study.get(st))}
+    if len(subtypes) == 1 and next(iter(subtypes)) not in ("myositis", "any_indication"):
+        return replace(c, subtype=next(iter(subtypes)))
+    return c
 
 
 # "In that trial", "the 42 patients", "the authors": the sentence speaks of a study named before it.
