@@ -99,7 +99,7 @@ class Quantity:
 
     def shown(self) -> str:
         value = _fmt(self.low) if self.low == self.high else f"{_fmt(self.low)}-{_fmt(self.high)}"
-        return f"{'' if self.op == '=' else self.op + ' '}{value}"
+        return f"{'' if self.op in ('=', '') else self.op + ' '}{value}"
 
 
 def _fmt(value: float) -> str:
@@ -269,7 +269,8 @@ def check_percent(q: Quantity, linked: list[EvidenceRow]) -> Check:
     parts = [f"{r.id} {_fmt(round(r.percent, 1))}% [{r.locator}]" for r in rows]
     agreeing = [r for r in rows if _agrees(q, r.percent)]
     status = "match" if len(agreeing) == len(rows) else "partial" if agreeing else "mismatch"
-    return Check(status, f"{q.shown()}% vs {'; '.join(parts)}")
+    stated = f"{q.shown()}%" if "%" in q.text or "percent" in q.text.lower() or not q.text else f"{q.text} ({q.shown()}%)"
+    return Check(status, f"{stated} vs {'; '.join(parts)}")
 
 
 def check_count(q: Quantity, linked: list[EvidenceRow]) -> Check:
