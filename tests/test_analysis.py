@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
-from evidence import charts, comparisons, forest, sof, stats, tables
+from evidence import charts, comparisons, forest, sof, stats, tables, vocab
 from evidence.data import validate
 
 
@@ -285,3 +285,11 @@ def test_forest_spec_is_the_one_altair_writes(base):
     ours, theirs = chart.to_dict(), plain.to_dict()
     assert json.dumps(ours) == json.dumps(theirs)
     assert len(ours["datasets"]) > 1
+
+
+def test_a_subtype_without_graded_outcomes_gets_a_no_data_panel_not_a_bare_table(base):
+    graded = set(base.tables["certainty"]["subtype"])
+    missing = next(code for code in vocab.SUBTYPE.codes if code not in graded and code != "any_indication")
+    table = tables.Table("sof", tables.summary_of_findings(base, missing), "caption")
+    shown = table._repr_mimebundle_()["text/html"]
+    assert "nodata" in shown and "certainty rating" in shown and "<table" not in shown

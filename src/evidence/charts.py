@@ -7,6 +7,7 @@ Colours come from `vocab` (Okabe-Ito, colour-blind-safe); sizes are set for slid
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -427,7 +428,10 @@ def claim_verdicts(base: EvidenceBase, doc_id: str) -> Figure:
     counted["verdict_order"] = counted["verdict"].map({t.label: t.order for t in vocab.VERDICT})
     title = base.tables["documents"].set_index("doc_id").at[doc_id, "title"]
     chart = (
-        alt.Chart(counted, title=alt.Title(f"Verdicts on the claims of '{title}'", subtitle="Claims by subtype and outcome domain"))
+        # A long document title wraps onto lines of at most 70 characters: one long line would widen the
+        # chart and shrink it to fit the page.
+        alt.Chart(counted, title=alt.Title(textwrap.wrap(f"Verdicts on the claims of '{title}'", 70),
+                                           subtitle="Claims by subtype and outcome domain"))
         .mark_bar()
         .encode(
             y=alt.Y("topic:N", title=None, axis=alt.Axis(labelLimit=520)),

@@ -180,6 +180,7 @@ def write_chart(figure, folder: Path) -> list[Path]:
     svg = atomic_write(folder / f"{figure.slug}.svg", lambda p: p.write_text(svg_text, encoding="utf-8"))
     slide = atomic_write(folder / "slide" / f"{figure.slug}.png", lambda p: p.write_bytes(slide_png(svg_text)))
     title = spec.get("title", {}).get("text", figure.slug) if isinstance(spec.get("title"), dict) else str(spec.get("title", figure.slug))
+    title = " ".join(title) if isinstance(title, list) else title  # a wrapped title is a list of lines
     page = atomic_write(folder / f"{figure.slug}.html",
                         lambda p: p.write_text(interactive_html(spec, str(title)), encoding="utf-8"))
     return [png, svg, page, slide]

@@ -157,4 +157,8 @@ def summary_of_findings(base: EvidenceBase, subtype: str) -> pd.DataFrame:
         })
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame.attrs["footnotes"] = [f"{letter}. {text}" for text, letter in footnotes.items()]
+    if frame.empty:
+        frame.attrs["empty_reason"] = (
+            f"No outcome of {vocab.SUBTYPE.label(subtype).lower()} has a certainty rating in data/certainty.csv yet, "
+            "so there is no summary of findings; the studies and figures below are all the base holds.")
     return frame

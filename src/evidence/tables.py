@@ -10,7 +10,7 @@ import pandas as pd
 
 from . import sof, vocab
 from .data import EvidenceBase, split_ids
-from .summaries import study_label
+from .summaries import NoData, study_label
 
 
 def _fmt_num(value) -> str:
@@ -164,6 +164,9 @@ class Table:
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
         import html
 
+        if self.frame.empty:  # an explicit no-data panel with its reason, never a bare header row
+            reason = self.frame.attrs.get("empty_reason") or "The evidence base holds no rows for this table."
+            return NoData("No rows to show", reason)._repr_mimebundle_()
         return {
             "text/html": f"<div class='evidence-table-wrap'>{to_html(self.frame)}<p class='caption'>{html.escape(self.caption)}</p></div>",
             "text/plain": f"Table '{self.slug}': {len(self.frame)} rows x {len(self.frame.columns)} columns. {self.caption}",
