@@ -293,3 +293,13 @@ def test_a_subtype_without_graded_outcomes_gets_a_no_data_panel_not_a_bare_table
     table = tables.Table("sof", tables.summary_of_findings(base, missing), "caption")
     shown = table._repr_mimebundle_()["text/html"]
     assert "nodata" in shown and "certainty rating" in shown and "<table" not in shown
+
+
+def test_a_document_without_a_reference_list_says_so():
+    from evidence.data import load
+
+    base = load(ROOT)
+    listed = set(base.tables["document_references"]["doc_id"])
+    bare = next(d for d in base.tables["documents"]["doc_id"] if d not in listed)
+    shown = tables.Table("refs", tables.reference_audit(base, bare), "caption")._repr_mimebundle_()["text/html"]
+    assert "no reference list" in shown and "<table" not in shown

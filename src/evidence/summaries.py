@@ -270,12 +270,16 @@ def outcome_certainty(base: EvidenceBase, domain: str) -> pd.DataFrame:
     cert = cert[cert["outcome_domain"] == domain].copy()
     cert["_o"] = cert["subtype"].map(vocab.SUBTYPE.order)
     cert = cert.sort_values("_o")
-    return pd.DataFrame({
+    frame = pd.DataFrame({
         "Subtype": cert["subtype"].map(vocab.SUBTYPE.label),
         "Certainty": cert["certainty"].map(vocab.CERTAINTY.label),
         "What the evidence shows": [answer_line(base, s, domain) for s in cert["subtype"]],
         "Why this rating": cert["reasons"],
     }).reset_index(drop=True)
+    if frame.empty:
+        frame.attrs["empty_reason"] = (f"No subtype has a certainty rating for {vocab.OUTCOME_DOMAIN.label(domain).lower()} "
+                                       "in data/certainty.csv yet; the studies below are what the base holds.")
+    return frame
 
 
 def outcome_claims(base: EvidenceBase, domain: str) -> pd.DataFrame:

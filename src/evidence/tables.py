@@ -124,7 +124,7 @@ def claim_citations(base: EvidenceBase, evidence: str) -> list[str]:
 def reference_audit(base: EvidenceBase, doc_id: str) -> pd.DataFrame:
     refs = base.tables["document_references"]
     refs = refs[refs["doc_id"] == doc_id]
-    return pd.DataFrame({
+    frame = pd.DataFrame({
         "#": refs["position"],
         "As cited": refs["cited_authors"].fillna("") + " (" + refs["cited_year"].astype("object").fillna("").astype(str) + "). " + refs["cited_title"].fillna(""),
         "Link": refs["cited_link"].fillna(""),
@@ -133,6 +133,9 @@ def reference_audit(base: EvidenceBase, doc_id: str) -> pd.DataFrame:
         "Discrepancies": refs["discrepancies"].fillna(""),
         "Status": refs["status"].map(vocab.REFERENCE_STATUS.label),
     }).reset_index(drop=True)
+    if frame.empty:
+        frame.attrs["empty_reason"] = "This document gives no reference list, so there is nothing to check entry by entry."
+    return frame
 
 
 def incidence_table(base: EvidenceBase, domain: str = "safety") -> pd.DataFrame:
