@@ -68,14 +68,19 @@ def _ran(out: str) -> set[str]:
     return {line.split("ran ", 1)[1].split(" in ")[0] for line in out.splitlines() if "] ran " in line}
 
 
+def _retitle(project, heading: str) -> None:
+    """A markdown-only edit: the arms notebook's first (markdown) cell gets a new heading."""
+    path = project / "notebooks" / "90_reads_arms.ipynb"
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    nb["cells"][0]["source"] = heading
+    path.write_text(json.dumps(nb), encoding="utf-8")
+
+
 def test_markdown_edit_merges_without_a_kernel_and_data_edit_reruns_only_readers(small_project, capsys):
     assert build.run_build(root=small_project, jobs_n=2) == 0
     assert _ran(capsys.readouterr().out) == set(READS)
 
-    path = small_project / "notebooks" / "90_reads_arms.ipynb"
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    nb["cells"][0]["source"] = "# A new title for the arms notebook"
-    path.write_text(json.dumps(nb), encoding="utf-8")
+    _retitle(small_project, "# A new title for the arms notebook")
     assert build.run_build(root=small_project, jobs_n=2) == 0
     out = capsys.readouterr().out
     assert _ran(out) == set() and "1 with markdown merged" in out
@@ -235,10 +240,7 @@ def test_markdown_edit_rewrites_the_site_but_not_the_exports(small_project, caps
     assert len(calls) == 1
     capsys.readouterr()
 
-    path = small_project / "notebooks" / "90_reads_arms.ipynb"
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    nb["cells"][0]["source"] = "# Arms, retitled"
-    path.write_text(json.dumps(nb), encoding="utf-8")
+    _retitle(small_project, "# Arms, retitled")
     assert build.run_build(root=small_project, jobs_n=2) == 0
     out = capsys.readouterr().out
     assert _ran(out) == set() and len(calls) == 1
