@@ -882,3 +882,54 @@ def test_a_sentence_about_a_named_study_takes_the_studys_subtype(tmp_path, evide
     s = one(tmp_path, evidence, "IVIG and myositis", "In the TRIALX trial, 37 of 47 patients on IVIG reached the total improvement score.")
     assert s.subtype == "dm"
     assert "subtype_generalised" not in s.judgement.flags and "null_trial" not in s.judgement.flags
+
+
+def _rec(id_: str, recommendation: str, subtype: str) -> EvidenceRow:
+    return EvidenceRow(id_, "recommendations", f"{recommendation} recommend guideline treatment option", subtype,
+                       "treatment_position", f"{id_} Table 2", study=id_.split("_")[0], label=id_.split("_")[0].upper(),
+                       outcome=recommendation, figure="recommended", kind="recommendation", design="guideline",
+                       tier="primary", url="https://guideline.example.org/" + id_)
+
+
+def test_where_a_statement_puts_ivig_in_the_sequence_is_held_against_the_recommendations(tmp_path):
+    later = _rec("gl_rec01", "IVIG is recommended as second-line treatment for polymyositis that has not responded to steroids", "pm")
+    ev = _with_rows(tmp_path, later)
+    s = one(tmp_path, ev, "Polymyositis", "IVIG is a first-line treatment for polymyositis.")
+    assert s.verdict == "not_supported" and "after first-line treatment fails" in s.judgement.reason
+    assert s.judgement.evidence[0].id == "gl_rec01"
+    # "when steroids fail" places IVIG later and is no negation of the claim
+    s = one(tmp_path, ev, "Polymyositis", "IVIG is recommended when steroids fail to control polymyositis.")
+    assert s.verdict == "supported" and s.judgement.evidence[0].id == "gl_rec01"
+    # one recommendation for a subgroup puts it first-line: the blanket claim is partly supported
+    first = _rec("gl2_rec01", "IVIG can be used first-line in elderly patients with polymyositis", "pm")
+    ev = _with_rows(tmp_path, later, first)
+    s = one(tmp_path, ev, "Polymyositis", "IVIG is a first-line treatment for polymyositis.")
+    assert s.verdict == "partly_supported" and {r.id for r in s.judgement.evidence} == {"gl_rec01", "gl2_rec01"}
+    # a recommendation against IVIG places it nowhere; another subtype's guidance does not count
+    against = _rec("gl3_rec01", "IVIG is not recommended for inclusion body myositis refractory to treatment", "ibm")
+    ev = _with_rows(tmp_path, against)
+    s = one(tmp_path, ev, "Inclusion body myositis", "IVIG is a first-line treatment for inclusion body myositis.")
+    assert "after first-line treatment fails" not in s.judgement.reason
+
+
+def test_a_sentence_opening_with_while_it_refers_back(tmp_path):
+    (tmp_path / "page.txt").write_text("Aseptic meningitis\nAseptic meningitis can follow an infusion of IVIG.\n"
+                             "While it can sound alarming, it is treatable and usually resolves once IVIG is paused.\n")
+    doc = read_document(tmp_path / "page.txt")
+    kept = [c for c in candidates(doc)[0] if c.status == "kept"]
+    second = next(c for c in kept if c.sentence.startswith("While"))
+    assert second.context.startswith("Aseptic meningitis can follow") and second.outcome_domain == "safety"
+
+
+def test_a_general_benefit_statement_leads_with_the_rows_the_grading_rests_on(tmp_path):
+    graded = _row("trialx_r05", "skin CDASI dermatomyositis TRIALX", "dm", "skin", study="trialx", label="TRIALX",
+                  outcome="CDASI change", figure="p <0.001", kind="between_arm", design="rct_parallel", tier="primary")
+    wordy = _row("series_r01", "rash skin clears rash dermatomyositis rash series", "dm", "skin", study="series",
+                 label="SERIES", outcome="rash cleared", figure="12/15", kind="arm_outcome", design="case_series", tier="primary")
+    ev = _with_rows(tmp_path, graded, wordy)
+    ev.findings = {("dm", "skin"): Finding("dm", "skin", "low", ("trialx",), "one RCT", False, ("trialx_r05",))}
+    s = one(tmp_path, ev, "Dermatomyositis", "IVIG clears the rash of dermatomyositis.")
+    assert [r.id for r in s.judgement.evidence][:2] == ["trialx_r05", "series_r01"]
+    # a statement with a figure keeps the rows its words match first, so the figure is held against them
+    s = one(tmp_path, ev, "Dermatomyositis", "In one series the rash cleared in 12 of 15 patients with dermatomyositis.")
+    assert s.judgement.evidence[0].id == "series_r01"

@@ -302,10 +302,16 @@ def relevant_rows(sentence: str, subtype: str, domain: str, evidence: Evidence, 
             chosen = {r.id for r in named_harm}
             return (named_harm + [r for r in primary if r.id not in chosen])[:MAX_EVIDENCE]
     # The rows the base's grading for this subtype and outcome rests on come first: a reviewer cites those.
-    finding = _finding(evidence, subtype, domain)
-    key_ids = finding.result_ids if finding else ()
+    key_ids = _graded_ids(evidence, subtype, domain)
     found = {r.id for r in primary}
-    if any(i in found for i in key_ids):
+    if (not focus and primary and not _HAS_FIGURE_RE.search(said or sentence) and subtype != "myositis"
+            and domain in EFFICACY_DOMAINS - {"treatment_position"}):
+        # A general statement of benefit ("IVIG helps DM skin"): the graded rows lead even when other
+        # rows share more of its words; a reviewer cites the trials the grading rests on.
+        lead = [by_id[i] for i in key_ids if i in by_id and allowed_row(by_id[i], hosts)]
+        chosen = {r.id for r in lead}
+        primary = lead + [r for r in primary if r.id not in chosen]
+    elif any(i in found for i in key_ids):
         # Graded rows among the relevant ones lead (study order of the grading).
         lead = [r for i in key_ids for r in primary if r.id == i]
         primary = lead + [r for r in primary if r.id not in key_ids]
@@ -371,6 +377,20 @@ def _strongest_first(rows: list[EvidenceRow], score_of: dict[str, float], domain
     close.sort(key=lambda r: (_population_rank(r, subtype), ranks.get(r.design, 6), _KIND_RANK.get(r.kind, 2)))
     chosen = {r.id for r in close}
     return close + [r for r in rows if r.id not in chosen]
+
+
+_HAS_FIGURE_RE = re.compile(r"\d")
+
+
+def allowed_row(row: EvidenceRow, hosts: frozenset[str]) -> bool:
+    """A row may be offered unless its page is the audited document's own."""
+    return not (row.url and _host(row.url) in hosts)
+
+
+def _graded_ids(evidence: Evidence, subtype: str, domain: str) -> tuple[str, ...]:
+    """The rows the base's grading for this subtype and outcome rests on."""
+    finding = _finding(evidence, subtype, domain)
+    return finding.result_ids if finding else ()
 
 
 def _finding(evidence: Evidence, subtype: str, domain: str) -> Finding | None:
@@ -470,6 +490,60 @@ def _approval_check(sentence: str, subtype: str, evidence: Evidence) -> tuple[st
         if others:
             return ("contradicted", f"not the only approved treatment: {_cite(others, 1)}", (ivig + others)[:MAX_EVIDENCE])
     return "supported", f"consistent with the approvals: {cite}", ivig[:MAX_EVIDENCE]
+
+
+# Where a statement puts IVIG in the treatment sequence, and where each recommendation puts it.
+_LATER_RE = re.compile(
+    r"\b(?:after|when|if|once|where)\b[^.;]{0,60}?\b(?:fail\w*|not (?:respond\w*|work\w*|effective|enough|tolerated)"
+    r"|(?:haven|hasn|don|doesn|aren|isn)['\u2019]?t|inadequate\w*|insufficient\w*|poorly tolerated|intoleran\w*"
+    r"|contraindicated|cannot be (?:given|used)|side effects)"
+    r"|\bsecond[- ]line\b|\bthird[- ]line\b|\brefractory\b|\bresistant\b|\bdespite\b|\bsalvage\b|\badd-on\b"
+    r"|\badjunct\w*|\b(?:has|have|had) not responded\b|\bnon-?responsive\b|\bunresponsive\b|\bnonresponsive\b"
+    r"|\bnot responded\b|\bto add or switch\b", re.I)
+_FIRST_RE = re.compile(
+    r"\bfirst[- ]line\b|\binitial (?:treatment|therapy)\b|\bfirst (?:choice|treatment)\b|\bfrom the (?:start|outset)\b"
+    r"|\bat (?:diagnosis|onset)\b|\binduction\b|\bfront[- ]line\b", re.I)
+_AGAINST_RE = re.compile(r"\bnot recommended\b|\binsufficient\b|\bno convincing\b|\bnot (?:been )?established\b", re.I)
+
+
+def _position(text: str) -> str:
+    """'later' (after other treatment fails), 'first' (first-line or induction) or ''."""
+    if _LATER_RE.search(text):
+        return "later"
+    return "first" if _FIRST_RE.search(text) else ""
+
+
+def _position_check(sentence: str, subtype: str, evidence: Evidence,
+                    hosts: frozenset[str]) -> tuple[str, str, list[EvidenceRow]] | None:
+    """(verdict, reason, rows) for a statement placing IVIG first-line or after other treatment fails,
+    held against the recommendations for the subtype (the family's recommendations count for each); else None.
+
+    First-line where no recommendation puts it there is not supported; where some do (for a subgroup),
+    partly. After failure of first-line treatment is supported when recommendations say so.
+    """
+    claimed = _position(sentence)
+    if not claimed or _negated(_LATER_RE.sub(" ", sentence)):  # "not first-line"; "when steroids fail" is no negation
+        return None
+    recs = [r for r in evidence.rows if r.kind == "recommendation" and not (r.url and _host(r.url) in hosts)
+            and (r.subtype == subtype or r.subtype == "myositis" or (subtype == "jdm" and r.subtype == "dm"))
+            and not _AGAINST_RE.search(r.outcome)]
+    if subtype == "jdm" and any(r.subtype == "jdm" for r in recs):
+        recs = [r for r in recs if r.subtype != "dm"]
+    recs.sort(key=lambda r: (r.subtype != subtype, _GUIDANCE_RANK.get(r.design, 6)))
+    first = [r for r in recs if _position(r.outcome) == "first"]
+    later = [r for r in recs if _position(r.outcome) == "later"]
+    if claimed == "first":
+        if first:
+            return ("partly_supported", f"guidance puts IVIG first-line only in part: {_cite(first, 1)}"
+                    + (f"; elsewhere after other treatment fails: {_cite(later, 1)}" if later else ""),
+                    (first + later)[:MAX_EVIDENCE])
+        if later:
+            return ("not_supported", f"guidance places IVIG after first-line treatment fails, not first: {_cite(later, 2)}",
+                    later[:MAX_EVIDENCE])
+        return None
+    if later:
+        return "supported", f"guidance places IVIG after other treatment fails: {_cite(later, 2)}", later[:MAX_EVIDENCE]
+    return None
 
 
 def _trial_total_for_arm(sentence: str, rows: list[EvidenceRow]) -> str:
@@ -685,6 +759,11 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         verdict, lead, rows = approval
         basis = _cite(rows)
         flags = [f for f in flags if f != "absolute_word"] if verdict == "supported" else flags
+    position = (_position_check(sentence, subtype, evidence, hosts)
+                if domain == "treatment_position" and number_status != "mismatch" and not approval else None)
+    if position:
+        verdict, lead, rows = position
+        basis = _cite(rows)
     # A judged claim lends its verdict only where the checks here found nothing to weigh against it.
     unchecked = not flags and number_status not in ("partial", "mismatch") and verdict != "contradicted"
     claim = registered_claim(sentence, subtype, evidence, doc_id) if unchecked else None

@@ -205,6 +205,7 @@ _POPULATION_RE = re.compile(
     r"\brefractory\b|\bresistant to\b|\btreatment[- ]resistant\b|\bresists? (?:other )?treatment\b|\bunresponsive\b"
     r"|\bdespite\b|\b(?:has|have|had) not responded\b", re.I)
 _IMPROVED_RE = re.compile(r"\bimprov\w*|\brespond(?:ed|s)?\b(?! to (?:first|other|standard))|\bresponse\b|\bhelp(?:s|ed)?\b|\bbenefit\w*", re.I)
+_WORKS_RE = re.compile(r"\bwork(?:s|ed)?\b|\beffective\b", re.I)
 _SKIN_AND_MUSCLE_RE = re.compile(r"\b(?:skin|cutaneous) and muscle|\bmuscles? and (?:the )?skin\b", re.I)
 
 
@@ -230,7 +231,8 @@ def tag_domain(sentence: str) -> str:
     best = max(counts.values())
     if best == 0:
         return DEFAULT_DOMAIN
-    if counts["safety"] and _OVERALL_EFFICACY_RE.search(sentence) and not any(counts[code] for code in LISTED_OUTCOMES):
+    if (counts["safety"] and _OVERALL_EFFICACY_RE.search(sentence) and not any(counts[code] for code in LISTED_OUTCOMES)
+            and counts["treatment_position"] <= counts["safety"]):  # "when steroids aren't effective or cause side effects": a position
         return DEFAULT_DOMAIN  # "safe and effective": a claim of overall benefit, safety included
     return next(code for code, _ in DOMAIN_PATTERNS if counts[code] == best)
 
@@ -388,7 +390,8 @@ class Candidate:
 # "IVIG is advised for some patients in this group": the group is the one the sentence before described.
 _REFERS_TO_GROUP_RE = re.compile(r"\b(?:this|these|such|those) (?:group|groups|patients|cases|settings?|situations?)\b", re.I)
 _REFERS_BACK_RE = re.compile(
-    r"^(?:this|these|they|it|its|their|those|such|together|both|the (?:treatment|therapy|infusions?|process|effects?))\b",
+    r"^(?:(?:while|although|though|but|and|yet|however,?|even though|even if)\s+)?"
+    r"(?:this|these|they|it|its|it['\u2019]s|their|those|such|together|both|the (?:treatment|therapy|infusions?|process|effects?))\b",
     re.I)
 
 
@@ -454,7 +457,8 @@ def candidates(doc: Document) -> tuple[list[Candidate], list[Section], str]:
                     # "They are raised step by step": the outcome of what it refers to; "for these patients
                     # IVIG has been reported to work": a benefit, whatever the sentence before described.
                     referred = tag_domain(context)
-                    domain = DEFAULT_DOMAIN if _IMPROVED_RE.search(sentence) and referred in _NOT_OUTCOMES else referred
+                    benefit = _IMPROVED_RE.search(sentence) or _WORKS_RE.search(sentence)
+                    domain = DEFAULT_DOMAIN if benefit and referred in _NOT_OUTCOMES else referred
                 out.append(Candidate(section.title, sentence, subtype, domain, status, context))
                 previous = f"{context} {sentence}".strip() if context else sentence
     return out, sections, default
