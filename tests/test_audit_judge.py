@@ -933,3 +933,26 @@ def test_a_general_benefit_statement_leads_with_the_rows_the_grading_rests_on(tm
     # a statement with a figure keeps the rows its words match first, so the figure is held against them
     s = one(tmp_path, ev, "Dermatomyositis", "In one series the rash cleared in 12 of 15 patients with dermatomyositis.")
     assert s.judgement.evidence[0].id == "series_r01"
+
+
+def test_how_response_is_measured_is_judged_against_the_trials_that_measured_it(tmp_path):
+    strength = _row("trialx_r06", "manual muscle testing MMT-8 strength dermatomyositis TRIALX", "dm", "strength",
+                    study="trialx", label="TRIALX", outcome="MMT-8 change", figure="p 0.01", kind="between_arm",
+                    design="rct_parallel", tier="primary")
+    ev = _with_rows(tmp_path, strength)
+    s = one(tmp_path, ev, "Dermatomyositis", "Muscle strength in dermatomyositis is tracked with manual muscle testing.")
+    assert s.verdict == "supported" and s.judgement.evidence[0].id == "trialx_r06"
+    # the same sentence without a word of measuring describes the disease
+    s = one(tmp_path, ev, "Dermatomyositis", "Muscle strength in dermatomyositis declines over months.")
+    assert s.verdict == "not_assessable"
+
+
+def test_a_disease_figure_the_base_lacks_is_not_assessable_and_cost_is_outside_the_base(tmp_path, evidence):
+    s = one(tmp_path, evidence, "Polymyositis", "About 60% of people with polymyositis are women.")
+    assert s.verdict == "not_assessable" and "figure_without_source" in s.judgement.flags
+    s = one(tmp_path, evidence, "Dermatomyositis", "IVIG is a cost-effective choice for dermatomyositis.")
+    assert s.verdict == "not_assessable" and "cost" in s.judgement.reason
+    # a benefit stated beside the cost is still judged
+    s = one(tmp_path, evidence, "Dermatomyositis",
+            "IVIG is a clinically effective and cost-effective treatment for dermatomyositis, improving the total improvement score.")
+    assert s.verdict != "not_assessable"

@@ -330,6 +330,13 @@ def relevant_rows(sentence: str, subtype: str, domain: str, evidence: Evidence, 
     return picked[:MAX_EVIDENCE]
 
 
+_MEASURED_DOMAINS = frozenset({"strength", "skin", "swallowing", "enzymes", "function_qol", "lung", "composite"})
+_MEASURES_RE = re.compile(
+    r"\b(?:track\w*|monitor\w*|measur\w*|assess\w*|tested|testing|tests?|checked|checks?)\b", re.I)
+_COST_RE = re.compile(r"\bcost(?:s|ly|-effective\w*)?\b|\bprices?\b|\bexpensive\b|\binsurance\b|\binsurers?\b"
+                      r"|\breimburse\w*|\bco-?pays?\b|\bout-of-pocket\b", re.I)
+
+
 _SIGNALS_RE = re.compile(r"\b(?:signals?|signs? of|indicates?|could indicate|points? to|warns? of)\b", re.I)
 
 
@@ -704,7 +711,9 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
                   or (domain in EFFICACY_DOMAINS and bool(_EFFICACY_RE.search(sentence)))
                   or any(r.study in focus for r in rows)  # a sentence about the study it names or follows
                   or number_status in ("match", "partial")
-                  or domain in ("safety", "dosing", "regulatory", "product"))
+                  or domain in ("safety", "dosing", "regulatory", "product")
+                  # "Strength is tracked with manual muscle tests": how response is measured, which the trials show
+                  or (domain in _MEASURED_DOMAINS and bool(_MEASURES_RE.search(sentence))))
     if not about_ivig and not flags:
         # The base holds IVIG evidence, not disease descriptions: a trial's baseline table is no source for them.
         rows = [r for r in rows if figures and r.domain == domain and r.kind in ("descriptive", "pooled_estimate")]
@@ -728,8 +737,11 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     elif not rows and finding is None and efficacy and not hedged and domain != "treatment_position":
         # "IVIG improves survival" with no study behind it: a benefit asserted, none shown.
         verdict, lead = "not_supported", "no study in the base shows this benefit"
+    elif (_COST_RE.search(sentence) and number_status != "mismatch"
+          and not _EFFICACY_RE.search(_COST_RE.sub(" ", sentence))):  # "clinically and cost-effective": the benefit is judged
+        verdict, lead = "not_assessable", "the base holds no cost, price or insurance data"
     elif not rows and finding is None:
-        verdict = "not_supported" if figures else "not_assessable"
+        verdict = "not_supported" if figures and about_ivig else "not_assessable"
         lead = "no evidence in the base"
     elif "figure_without_source" in flags and (not rows or number_status == "nothing to compare"):
         # The base holds no figure of that kind to hold it against: it can neither back nor refute it.
