@@ -315,6 +315,14 @@ def test_under_the_skin_is_a_route_not_the_skin_domain():
     ("IVIG helped skin and muscle disease that resisted other drugs.", "composite"),
     ("Of the 42 patients, 15 had refractory skin disease and 25 skin and muscle disease.", "skin"),
     ("Such patients often need IVIG early in the disease.", "treatment_position"),
+    # where the disease begins is a disease fact; a benefit beside it is not
+    ("Muscle weakness often begins in the wrists and fingers.", "epidemiology"),
+    ("Unlike dermatomyositis, polymyositis causes no rash, which helps tell the two apart.", "epidemiology"),
+    # better results when started early: an effect claim, not a place in the sequence
+    ("Starting IVIG early in the course of the disease often leads to better results.", "composite"),
+    # other drugs failing or causing side effects place IVIG; they make no safety claim about it
+    ("IVIG is recommended when first-line treatments are not effective enough or cause side effects.",
+     "treatment_position"),
 ])
 def test_domain_examples(sentence, domain):
     assert tag_domain(sentence) == domain

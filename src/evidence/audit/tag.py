@@ -194,8 +194,8 @@ _NOT_OUTCOMES = frozenset({"epidemiology", "mechanism", "product", "regulatory"}
 
 _NOT_DOMAIN_RE = re.compile(r"\(?under the skin\)?|\bsubcutaneous(?:ly)?\b|\bskin test", re.I)
 _DISEASE_FACT_RE = re.compile(
-    r"\b(?:affects?|causes?|characteri[sz]ed|symptoms?|refers to|is a (?:rare )?(?:type|form|condition|disease)|develops?|"
-    r"diagnos\w*|targets?)\b", re.I)
+    r"\b(?:affects?|causes?|causing|characteri[sz]ed|symptoms?|refers to|is a (?:rare )?(?:type|form|condition|disease)|develops?|"
+    r"diagnos\w*|targets?|begins?|starts? in|onset|progress(?:es)?|includes?|covers?|goes? with|go with|marks?)\b", re.I)
 _OVERALL_EFFICACY_RE = re.compile(r"\beffective(?:ness)?\b|\befficacy\b|\bbenefi(?:t|cial)\b|\bworks\b", re.I)
 _ABOUT_TREATMENT_RE = re.compile(r"\bIVI?G\b|immun[eo]\s*globulin|\binfusion|\btreat|\btherap|\bdose", re.I)
 
@@ -203,8 +203,10 @@ _ABOUT_TREATMENT_RE = re.compile(r"\bIVI?G\b|immun[eo]\s*globulin|\binfusion|\bt
 # Words that describe who was treated ("refractory", "despite steroids"), not where IVIG stands.
 _POPULATION_RE = re.compile(
     r"\brefractory\b|\bresistant to\b|\btreatment[- ]resistant\b|\bresists? (?:other )?treatment\b|\bunresponsive\b"
-    r"|\bdespite\b|\b(?:has|have|had) not responded\b", re.I)
-_IMPROVED_RE = re.compile(r"\bimprov\w*|\brespond(?:ed|s)?\b(?! to (?:first|other|standard))|\bresponse\b|\bhelp(?:s|ed)?\b|\bbenefit\w*", re.I)
+    r"|\bdespite\b|\b(?:has|have|had) not responded\b"
+    r"|\bearly in (?:the )?(?:course|treatment|disease)|\bstart(?:ed|ing)? early\b", re.I)
+_IMPROVED_RE = re.compile(r"\b(?:better|best|strongest) (?:results|outcomes?)\b|\bworks? best\b|\bimprov\w*|\brespond(?:ed|s)?\b(?! to (?:first|other|standard))|\bresponse\b|\bhelp(?:s|ed)?\b|\bbenefit\w*", re.I)
+_GAIN_RE = re.compile(r"\bimprov\w*|\brelief\b|\brespon(?:d|ds|se)\b|\bbetter\b", re.I)  # a benefit, not a disease fact
 _WORKS_RE = re.compile(r"\bwork(?:s|ed)?\b|\beffective\b", re.I)
 _SKIN_AND_MUSCLE_RE = re.compile(r"\b(?:skin|cutaneous) and muscle|\bmuscles? and (?:the )?skin\b", re.I)
 
@@ -226,7 +228,7 @@ def tag_domain(sentence: str) -> str:
         counts["composite"] += counts["skin"] + 1
         counts["skin"] = 0
     treatment = counts["safety"] or counts["dosing"] or counts["regulatory"] or _ABOUT_TREATMENT_RE.search(sentence)
-    if _DISEASE_FACT_RE.search(sentence) and not treatment and not counts["mechanism"]:
+    if _DISEASE_FACT_RE.search(sentence) and not treatment and not counts["mechanism"] and not _GAIN_RE.search(sentence):
         return "epidemiology"
     best = max(counts.values())
     if best == 0:
