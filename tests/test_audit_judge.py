@@ -933,7 +933,8 @@ def test_a_general_benefit_statement_leads_with_the_rows_the_grading_rests_on(tm
     graded = _row("trialx_r05", "skin CDASI dermatomyositis TRIALX", "dm", "skin", study="trialx", label="TRIALX",
                   outcome="CDASI change", figure="p <0.001", kind="between_arm", design="rct_parallel", tier="primary")
     wordy = _row("series_r01", "rash skin clears rash dermatomyositis rash series", "dm", "skin", study="series",
-                 label="SERIES", outcome="rash cleared", figure="12/15", kind="arm_outcome", design="case_series", tier="primary")
+                 label="SERIES", outcome="rash cleared", figure="12/15", kind="arm_outcome", design="case_series", tier="primary",
+                 percent=80.0, counts=(12, 15))
     ev = _with_rows(tmp_path, graded, wordy)
     ev.findings = {("dm", "skin"): Finding("dm", "skin", "low", ("trialx",), "one RCT", False, ("trialx_r05",))}
     s = one(tmp_path, ev, "Dermatomyositis", "IVIG clears the rash of dermatomyositis.")
@@ -964,3 +965,13 @@ def test_a_disease_figure_the_base_lacks_is_not_assessable_and_cost_is_outside_t
     s = one(tmp_path, evidence, "Dermatomyositis",
             "IVIG is a clinically effective and cost-effective treatment for dermatomyositis, improving the total improvement score.")
     assert s.verdict != "not_assessable"
+
+
+def test_a_statement_the_base_cannot_decide_is_offered_no_rows(tmp_path):
+    # IVIG's action on immune signalling: the base holds no such study; a biopsy row sharing its words is no evidence
+    biopsy = _row("trialx_r09", "immune cells muscle biopsy after IVIG dermatomyositis TRIALX", "dm", "mechanism",
+                  study="trialx", label="TRIALX", outcome="immune cells on repeat biopsy", figure="fewer",
+                  kind="descriptive", design="rct_parallel", tier="primary")
+    ev = _with_rows(tmp_path, biopsy)
+    s = one(tmp_path, ev, "How IVIG works", "IVIG adjusts how immune cells signal to each other in dermatomyositis.")
+    assert s.verdict == "not_assessable" and s.judgement.evidence == [] and s.row()["evidence"] == ""

@@ -786,6 +786,9 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         lead = f"as registered claim {claim.id} ({claim.study}): {claim.label}"
         rows = cited[:MAX_EVIDENCE] or rows
         basis = _cite(rows)
+    if verdict == "not_assessable" and not (claim is not None and rows) and set(flags) <= {"figure_without_source"}:
+        # Nothing in the base decides it: the nearest rows would be padding, not evidence.
+        rows, basis = [], ""
     parts = [lead] + notes
     if number_status in ("partial", "match") and verdict != "not_assessable":
         parts.append(f"figures: {number_detail.split(' | ')[0]}")
