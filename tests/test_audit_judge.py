@@ -975,3 +975,37 @@ def test_a_statement_the_base_cannot_decide_is_offered_no_rows(tmp_path):
     ev = _with_rows(tmp_path, biopsy)
     s = one(tmp_path, ev, "How IVIG works", "IVIG adjusts how immune cells signal to each other in dermatomyositis.")
     assert s.verdict == "not_assessable" and s.judgement.evidence == [] and s.row()["evidence"] == ""
+
+
+def _trial_rows() -> list[EvidenceRow]:
+    kw = dict(study="trialz", label="TRIALZ", design="rct_parallel", tier="primary")
+    return [
+        _row("trialz_r01", "moderate response TIS 40 dermatomyositis TRIALZ", "dm", "composite", percent=68.0,
+             outcome="TIS >= 40 (at least moderate improvement)", figure="ivig: 68%", kind="arm_outcome", **kw),
+        _row("trialz_r02", "moderate response TIS 40 dermatomyositis TRIALZ", "dm", "composite", percent=23.0,
+             outcome="TIS >= 40 (at least moderate improvement)", figure="placebo: 23%", kind="arm_outcome", **kw),
+        _row("trialz_ae01", "thromboembolic events TRIALZ dermatomyositis IVIG", "dm", "safety", percent=6.3,
+             counts=(6, 95), outcome="Thromboembolic events", figure="6/95", kind="adverse_event", **kw),
+        _row("trialz_ae02", "thromboembolic events TRIALZ dermatomyositis", "dm", "safety", percent=5.3, counts=(5, 95),
+             outcome="Thromboembolic events judged related", figure="5/95", kind="adverse_event", **kw),
+        _row("trialz_ae03", "adverse events TRIALZ dermatomyositis IVIG", "dm", "safety", percent=88.4, counts=(84, 95),
+             outcome="Any adverse event", figure="84/95", kind="adverse_event", **kw),
+        _row("trialz_ae04", "adverse events TRIALZ dermatomyositis", "dm", "safety", percent=65.3, counts=(62, 95),
+             outcome="Adverse event related to IVIG", figure="62/95", kind="adverse_event", **kw),
+    ]
+
+
+def test_both_arms_of_an_outcome_are_compared_and_an_exact_fraction_finds_its_row(tmp_path):
+    ev = _with_rows(tmp_path, *_trial_rows())
+    # the placebo arm's row is compared too, although only the IVIG arm shares most words
+    s = one(tmp_path, ev, "TRIALZ", "In TRIALZ a moderate response was more frequent with IVIG (68.1% versus 22.9%).")
+    assert s.number_check == "match"
+    # "5 of the 95" is the related events' row exactly, not a wrong count of all events
+    s = one(tmp_path, ev, "TRIALZ", "In TRIALZ, treatment-related thromboembolic events occurred in 5 of the 95 patients given IVIG.")
+    assert s.number_check == "match" and s.judgement.evidence[0].id == "trialz_ae02" and s.verdict != "contradicted"
+
+
+def test_a_figure_for_all_adverse_events_is_not_matched_with_related_ones(tmp_path):
+    ev = _with_rows(tmp_path, *_trial_rows())
+    s = one(tmp_path, ev, "TRIALZ", "In TRIALZ, 65.3% of participants on IVIG had adverse events.")
+    assert s.number_check == "mismatch" and s.verdict == "contradicted" and "trialz_ae03" in s.number_detail

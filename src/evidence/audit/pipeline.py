@@ -11,9 +11,9 @@ from typing import Any
 import pandas as pd
 
 from .. import vocab
-from .judge import Judgement, judge, named_studies, names_study, own_hosts, relevant_rows
+from .judge import Judgement, allowed_row, judge, named_studies, names_study, own_hosts, relevant_rows
 from .match import Evidence, EvidenceRow, load_evidence, tokens
-from .numbers import number_check
+from .numbers import extract_quantities, number_check
 from .read import Document, read_document
 from .refs import RefMatch, audit_references
 from .tag import Candidate, candidates, listed_domains, mentioned_subtypes
@@ -124,12 +124,60 @@ def doc_id_for(path: Path, documents: pd.DataFrame | None) -> str:
 _NOT_LIKE = ("baseline", "distribution_category", "descriptive", "claim")
 
 
+# Words that narrow an outcome: "serious adverse events" and "related TEAEs" are not all adverse events.
+_QUALIFIER_RE = re.compile(
+    r"\bserious\b|\bsevere\b|\brelated\b|\bpossibly\b|\bprobably\b|\bdiscontinu\w*|\bfatal\b|\bgrade [345]\b"
+    r"|\bper infusion\b|\binfusions? with\b", re.I)
+
+
+def _qualifiers(text: str) -> set[str]:
+    return {m.group(0).lower() for m in _QUALIFIER_RE.finditer(text)}
+
+
+def same_qualifiers(sentence: str, rows: list[EvidenceRow]) -> list[EvidenceRow]:
+    """Rows whose outcome adds no qualifier the sentence lacks ("serious", "related", "per infusion"),
+    when there are any: a statement on all adverse events is not held against serious ones."""
+    said = _qualifiers(sentence)
+    plain = [r for r in rows if _qualifiers(f"{r.outcome} {r.figure}") <= said]
+    return plain or rows
+
+
+def with_siblings(rows: list[EvidenceRow], evidence: Evidence, domain: str, hosts: frozenset[str]) -> list[EvidenceRow]:
+    """The rows plus the other arms of the same study and outcome: "68.1% versus 22.9%" needs both arms."""
+    out, seen = list(rows), {r.id for r in rows}
+    for r in rows:
+        for other in evidence.by_study.get(r.study, []):
+            if (other.id not in seen and other.domain == domain and other.outcome.lower() == r.outcome.lower()
+                    and allowed_row(other, hosts)):
+                out.append(other)
+                seen.add(other.id)
+    return out
+
+
+def exact_rows(sentence: str, studies: set[str], domain: str, evidence: Evidence,
+               hosts: frozenset[str]) -> list[EvidenceRow]:
+    """Rows of these studies that state the sentence's exact fraction ("5 of the 95") or its percentage to
+    the decimal ("65.3%"): a figure that disagrees with the closest rows may be another row's exactly."""
+    wanted = [q for q in extract_quantities(sentence) if q.kind == "percent"]
+    if not wanted:
+        return []
+    fractions = [tuple(int(x) for x in re.findall(r"\d+", q.text)[:2]) for q in wanted if " of " in q.text]
+    decimals = [q.low for q in wanted if " of " not in q.text and q.low != int(q.low)]
+    pool = [r for st in sorted(studies) for r in evidence.by_study.get(st, [])
+            if r.domain == domain and r.kind not in _NOT_LIKE and allowed_row(r, hosts)]
+    hits = [r for r in same_qualifiers(sentence, pool)
+            if any(len(f) == 2 and f[0] in r.counts and f[1] in r.counts for f in fractions)
+            or (r.percent is not None and any(abs(r.percent - d) < 0.05 for d in decimals))]
+    return hits if len(hits) >= len(wanted) or (hits and len(wanted) == 1) else []
+
+
 def like_rows(sentence: str, rows: list[EvidenceRow], focus: frozenset[str] = frozenset()) -> list[EvidenceRow]:
     """The rows a figure is held against: the study the sentence names, else the best row's study and
     other studies' rows of the same outcome (half its outcome words shared).
 
     A headline rate is never compared with another outcome's or a subgroup's figure.
     """
+    rows = same_qualifiers(sentence, rows)
     named = [r for r in rows if names_study(sentence, r) or r.study in focus]
     if named:
         return [r for r in rows if r.study == named[0].study]
@@ -195,8 +243,15 @@ def _statement(statement_id: str, c: Candidate, domain: str, doc_id: str, eviden
     linked = [(r, score) for r, score in linked if not (r.table == "claims" and r.study == doc_id)]
     rows = relevant_rows(query, c.subtype, domain, evidence, doc_id, hosts, focus, said=c.sentence)
     # Like with like: figures are held only against rows of the same outcome that report an arm or pool.
-    comparable = like_rows(c.sentence, [r for r in rows if r.domain == domain and r.kind not in _NOT_LIKE], focus)
+    candidates_ = with_siblings([r for r in rows if r.domain == domain and r.kind not in _NOT_LIKE], evidence, domain, hosts)
+    comparable = like_rows(c.sentence, candidates_, focus)
     status, detail = number_check(c.sentence, c.subtype, comparable, evidence.regimens, evidence.rate_rows)
+    if status in ("mismatch", "partial"):
+        exact = exact_rows(c.sentence, {r.study for r in comparable}, domain, evidence, hosts)
+        if exact:
+            status, detail = number_check(c.sentence, c.subtype, exact, evidence.regimens, evidence.rate_rows)
+            rows = exact + [r for r in rows if r not in exact]
+            comparable = exact
     status, detail = _trusted(status, detail, c.sentence, comparable, focus)
     judgement = judge(c.sentence, c.subtype, domain, rows, status, detail, evidence, doc_id, hosts, c.context, focus)
     suggestions = [(r.id, score) for r, score in linked]
