@@ -1009,3 +1009,22 @@ def test_a_figure_for_all_adverse_events_is_not_matched_with_related_ones(tmp_pa
     ev = _with_rows(tmp_path, *_trial_rows())
     s = one(tmp_path, ev, "TRIALZ", "In TRIALZ, 65.3% of participants on IVIG had adverse events.")
     assert s.number_check == "mismatch" and s.verdict == "contradicted" and "trialz_ae03" in s.number_detail
+
+
+def test_a_claim_that_the_arms_were_similar_is_held_against_both_arms_counts(tmp_path):
+    kw = dict(study="trialz", label="TRIALZ", design="rct_parallel", tier="primary", kind="adverse_event")
+    rows = [
+        _row("trialz_ae11", "adverse events TRIALZ dermatomyositis", "dm", "safety", percent=80.8, counts=(42, 52),
+             outcome="Any TEAE", figure="trialz_ivig: 42/52 patients", **kw),
+        _row("trialz_ae12", "adverse events TRIALZ dermatomyositis", "dm", "safety", percent=58.3, counts=(28, 48),
+             outcome="Any TEAE", figure="trialz_placebo: 28/48 patients", **kw),
+        _row("trialz_ae13", "serious adverse events TRIALZ dermatomyositis", "dm", "safety", percent=5.8, counts=(3, 52),
+             outcome="Serious TEAE", figure="trialz_ivig: 3/52 patients", **kw),
+        _row("trialz_ae14", "serious adverse events TRIALZ dermatomyositis", "dm", "safety", percent=4.2, counts=(2, 48),
+             outcome="Serious TEAE", figure="trialz_placebo: 2/48 patients", **kw),
+    ]
+    ev = _with_rows(tmp_path, *rows)
+    s = one(tmp_path, ev, "TRIALZ", "In TRIALZ, adverse events were similar with IVIG and placebo.")
+    assert s.verdict == "contradicted" and "42/52 vs 28/48" in s.judgement.reason
+    s = one(tmp_path, ev, "TRIALZ", "In TRIALZ, serious adverse events were similar with IVIG and placebo.")
+    assert s.verdict == "supported" and "3/52 vs 2/48" in s.judgement.reason

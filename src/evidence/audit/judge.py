@@ -31,6 +31,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from .. import vocab
+from ..stats import risk_difference
 from .match import Evidence, EvidenceRow, Finding, tokens
 from .numbers import extract_quantities
 from .tag import _EMPHASIS_RE, mentioned_subtypes
@@ -553,6 +554,64 @@ def _position_check(sentence: str, subtype: str, evidence: Evidence,
     return None
 
 
+_SIMILAR_RE = re.compile(
+    r"\b(?:similar|comparable|alike|no (?:significant |meaningful |real )?difference|did not differ|do not differ"
+    r"|the same (?:in|between|for))\b", re.I)
+_ARMS_RE = re.compile(r"\bplacebo\b|\bcontrol\b|\bgroups?\b|\barms?\b|\bboth\b|\bbetween\b", re.I)
+_CONTROL_ARM_RE = re.compile(r"placebo|control", re.I)
+_PAIR_GENERIC = frozenset(tokens("event events patients group groups arm arms treatment immunoglobulin placebo"))
+
+# Words that narrow an outcome: "serious adverse events" and "related TEAEs" are not all adverse events.
+_QUALIFIER_RE = re.compile(
+    r"\bserious\b|\bsevere\b|\brelated\b|\bpossibly\b|\bprobably\b|\bdiscontinu\w*|\bfatal\b|\bgrade [345]\b"
+    r"|\bper infusion\b|\binfusions? with\b", re.I)
+
+
+def _qualifiers(text: str) -> set[str]:
+    return {m.group(0).lower() for m in _QUALIFIER_RE.finditer(text)}
+
+
+def same_qualifiers(sentence: str, rows: list[EvidenceRow]) -> list[EvidenceRow]:
+    """Rows whose outcome adds no qualifier the sentence lacks ("serious", "related", "per infusion"),
+    when there are any: a statement on all adverse events is not held against serious ones."""
+    said = _qualifiers(sentence)
+    plain = [r for r in rows if _qualifiers(f"{r.outcome} {r.figure}") <= said]
+    return plain or rows
+
+
+def _arm_pairs(rows: list[EvidenceRow], evidence: Evidence, hosts: frozenset[str]) -> list[tuple[EvidenceRow, EvidenceRow]]:
+    """(IVIG arm, control arm) rows of one study and outcome with counts, for the studies among `rows`."""
+    pairs = []
+    for study in dict.fromkeys(r.study for r in rows):
+        pool = [r for r in evidence.by_study.get(study, []) if len(r.counts) >= 2 and allowed_row(r, hosts)]
+        for control in (r for r in pool if _CONTROL_ARM_RE.search(r.figure.split(":")[0])):
+            treated = [r for r in pool if r.outcome.lower() == control.outcome.lower() and r.id != control.id
+                       and not _CONTROL_ARM_RE.search(r.figure.split(":")[0])]
+            if treated:
+                pairs.append((min(treated, key=lambda r: abs(r.counts[1] - control.counts[1])), control))
+    return pairs
+
+
+def _similarity_check(sentence: str, domain: str, rows: list[EvidenceRow], evidence: Evidence,
+                      hosts: frozenset[str]) -> tuple[str, str, list[EvidenceRow]] | None:
+    """(verdict, reason, rows) for "adverse events were similar with IVIG and placebo", from the two arms'
+    counts: arms whose risk difference has a 95% interval excluding zero are not similar."""
+    if not (_SIMILAR_RE.search(sentence) and _ARMS_RE.search(sentence)) or not rows:
+        return None
+    pairs = [(t, c) for t, c in _arm_pairs(rows, evidence, hosts) if t.domain == domain]
+    said = set(tokens(sentence)) - _PAIR_GENERIC
+    pairs = [p for p in pairs if p[0] in same_qualifiers(sentence, [t for t, _ in pairs])]
+    if not pairs:
+        return None
+    treated, control = max(pairs, key=lambda p: len(said & set(tokens(p[0].outcome))))
+    rd = risk_difference(treated.counts[0], treated.counts[1], control.counts[0], control.counts[1])
+    shown = (f"{treated.outcome}: {treated.counts[0]}/{treated.counts[1]} vs {control.counts[0]}/{control.counts[1]}, "
+             f"difference {100 * rd.estimate:.0f} points (95% CI {100 * rd.ci_low:.0f} to {100 * rd.ci_high:.0f})")
+    if rd.ci_low > 0 or rd.ci_high < 0:
+        return "contradicted", f"the arms differ: {shown} ({treated.label})", [treated, control]
+    return "supported", f"the arms do not differ: {shown} ({treated.label})", [treated, control]
+
+
 def _trial_total_for_arm(sentence: str, rows: list[EvidenceRow]) -> str:
     """'37 of 95': the numerator is an arm's count but the denominator the whole trial's enrolment."""
     for m in re.finditer(r"\b(\d+)\s*(?:of|out of|/)\s*(\d+)\b", sentence):
@@ -771,6 +830,10 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         verdict, lead, rows = approval
         basis = _cite(rows)
         flags = [f for f in flags if f != "absolute_word"] if verdict == "supported" else flags
+    similar = _similarity_check(sentence, domain, rows, evidence, hosts) if number_status != "mismatch" else None
+    if similar:
+        verdict, lead, rows = similar
+        basis = _cite(rows)
     position = (_position_check(sentence, subtype, evidence, hosts)
                 if domain == "treatment_position" and number_status != "mismatch" and not approval else None)
     if position:

@@ -530,7 +530,8 @@ _CANONICAL = {
     "dyspnoea": "dyspnea", "breathlessness": "dyspnea", "chill": "chills", "rigors": "chills", "rigor": "chills",
     "hypersensitivity": "allergic", "allergy": "allergic", "anaphylactic": "anaphylaxis",
     "nauseous": "nausea", "vomit": "vomiting", "infarction": "infarct", "haemolysis": "hemolysis", "hemolytic": "hemolysis",
-    "haemolytic": "hemolysis", "meningeal": "meningitis", "hydration": "fluid", "hydrated": "fluid", "hydrate": "fluid",
+    "haemolytic": "hemolysis", "meningeal": "meningitis", "teae": "adverse", "teaes": "adverse", "ae": "adverse",
+    "aes": "adverse", "hydration": "fluid", "hydrated": "fluid", "hydrate": "fluid",
 }
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from .. import vocab
-from .judge import Judgement, allowed_row, judge, named_studies, names_study, own_hosts, relevant_rows
+from .judge import Judgement, allowed_row, judge, named_studies, names_study, own_hosts, relevant_rows, same_qualifiers
 from .match import Evidence, EvidenceRow, load_evidence, tokens
 from .numbers import extract_quantities, number_check
 from .read import Document, read_document
@@ -122,24 +122,6 @@ def doc_id_for(path: Path, documents: pd.DataFrame | None) -> str:
 
 
 _NOT_LIKE = ("baseline", "distribution_category", "descriptive", "claim")
-
-
-# Words that narrow an outcome: "serious adverse events" and "related TEAEs" are not all adverse events.
-_QUALIFIER_RE = re.compile(
-    r"\bserious\b|\bsevere\b|\brelated\b|\bpossibly\b|\bprobably\b|\bdiscontinu\w*|\bfatal\b|\bgrade [345]\b"
-    r"|\bper infusion\b|\binfusions? with\b", re.I)
-
-
-def _qualifiers(text: str) -> set[str]:
-    return {m.group(0).lower() for m in _QUALIFIER_RE.finditer(text)}
-
-
-def same_qualifiers(sentence: str, rows: list[EvidenceRow]) -> list[EvidenceRow]:
-    """Rows whose outcome adds no qualifier the sentence lacks ("serious", "related", "per infusion"),
-    when there are any: a statement on all adverse events is not held against serious ones."""
-    said = _qualifiers(sentence)
-    plain = [r for r in rows if _qualifiers(f"{r.outcome} {r.figure}") <= said]
-    return plain or rows
 
 
 def with_siblings(rows: list[EvidenceRow], evidence: Evidence, domain: str, hosts: frozenset[str]) -> list[EvidenceRow]:
