@@ -1028,3 +1028,19 @@ def test_a_claim_that_the_arms_were_similar_is_held_against_both_arms_counts(tmp
     assert s.verdict == "contradicted" and "42/52 vs 28/48" in s.judgement.reason
     s = one(tmp_path, ev, "TRIALZ", "In TRIALZ, serious adverse events were similar with IVIG and placebo.")
     assert s.verdict == "supported" and "3/52 vs 2/48" in s.judgement.reason
+
+
+def test_a_sentence_that_names_no_outcome_and_claims_no_benefit_is_not_assessable(tmp_path, evidence):
+    s = one(tmp_path, evidence, "Dermatomyositis", "The doctor may order a saline drip before the IVIG for dermatomyositis.")
+    assert s.verdict == "not_assessable" and s.judgement.evidence == []
+    # a benefit, however vague, is judged
+    s = one(tmp_path, evidence, "Dermatomyositis", "IVIG is a helpful treatment for dermatomyositis.")
+    assert s.verdict != "not_assessable"
+
+
+@pytest.mark.parametrize("sentence, domain", [
+    ("Dermatomyositis can be treated with IVIG.", "treatment_position"),
+    ("In this analysis, patients given IVIG had no higher rate of VTE.", "safety"),
+])
+def test_more_domain_examples(sentence, domain):
+    assert tag_domain(sentence) == domain

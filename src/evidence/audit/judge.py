@@ -55,7 +55,11 @@ _GENERIC = frozenset(tokens(
     "studies trial trials disease used use help helps"))
 _EFFICACY_RE = re.compile(
     r"\b(?:improv\w*|effective\w*|efficacy|benefi\w*|helps?|helped|works?|respon\w+|reduc\w+|reliev\w+|restor\w+|"
-    r"stronger|better|easier|regain\w*|comes? back|clear(?:s|ed)?|success\w*|treat(?:s|ed)? effectively)\b", re.I)
+    r"stronger|better|easier|regain\w*|comes? back|clear(?:s|ed)?|success\w*|treat(?:s|ed)? effectively"
+    r"|helpful|promising|useful|valuable|worthwhile)\b", re.I)
+# A sentence about trials or the evidence itself ("the earlier trials were small"), or a study's design.
+_EVIDENCE_TALK_RE = re.compile(
+    r"\b(?:trials?|stud(?:y|ies)|evidence|data|research|placebo|double-blind|randomi[sz]ed|open-label|extension)\b", re.I)
 _NEGATION_RE = re.compile(r"\b(?:not|no|never|without|neither|nor|fail(?:ed|s)?|lack\w*)\b|n['\u2019]t\b", re.I)
 _HEDGE_RE = re.compile(
     r"\b(?:may|might|can|could|some|often|usually|generally|typically|mostly|possibl\w*|probabl\w*|potential\w*|suggest\w*"
@@ -810,6 +814,10 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         verdict, lead = "not_supported", "not borne out by the base"
     elif flags or number_status == "partial":
         verdict, lead = "partly_supported", "overstated or only partly backed"
+    elif (domain == "composite" and not efficacy and not figures and number_status != "match" and not _negated(sentence)
+          and not focus and not _EVIDENCE_TALK_RE.search(f"{context} {sentence}")):
+        # No outcome named and no benefit claimed ("the doctor may order a saline drip"): nothing to weigh.
+        verdict, lead = "not_assessable", "states no outcome or benefit the base reports"
     elif domain == "mechanism" and _IMMUNE_RE.search(sentence):
         verdict, lead = "not_assessable", "no study of how IVIG acts on the immune system is in the base"
     elif domain == "mechanism" and _TISSUE_RE.search(sentence) and any(_TISSUE_RE.search(r.outcome) for r in rows):

@@ -146,7 +146,7 @@ DOMAIN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"bivigam", r"asceniv", r"gammaplex", r"sucrose", r"\bbrands?\b", r"\bdonors?\b", r"\bdonated\b", r"\bplasma\b",
         r"\bpooled from\b")),
     ("safety", _any(
-        r"headache", r"meningitis", r"kidney", r"\brenal\b", r"thrombo", r"\bclots?\b", r"side[- ]effects?", r"adverse",
+        r"headache", r"meningitis", r"kidney", r"\brenal\b", r"thrombo", r"\bclots?\b", r"\bVTE\b", r"\bDVT\b", r"\bembolism", r"side[- ]effects?", r"adverse",
         r"\breactions?\b", r"chest pain", r"\bbreath", r"hydrat", r"\bhives\b", r"allerg", r"\bfever\b", r"chills", r"nausea", r"anaphyla", r"allerg", r"hives", r"ha?emoly", r"\bstroke\b",
         r"tolerat", r"\bsafe(?:ly|ty)?\b", r"\brisks?\b", r"\bcomplications?\b", r"pre-?medicat", r"acetaminophen",
         r"paracetamol", r"antihistamine", r"\bsymptoms (?:usually )?(?:appear|fade|resolve)")),
@@ -177,7 +177,7 @@ DOMAIN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"\bdo(?:n['\u2019]t| not) respond\b", r"\brefractory\b", r"\bresistant to\b", r"\bafter (?:other|standard) treatments",
         r"\brecommend\w*", r"\badvised?\b", r"\bsalvage\b", r"\breserved?\b", r"\bnext step\b", r"\bfirst step\b",
         r"\b(?:aren['\u2019]t|are not|isn['\u2019]t|is not) (?:working|effective|enough)", r"\bdespite\b",
-        r"\b(?:can|may|should) be (?:used|given|considered|tried)\b", r"\bearly in (?:the )?(?:course|treatment|disease)",
+        r"\b(?:can|may|should) be (?:used|given|considered|tried)\b", r"\b(?:can|may|could) be treated with\b", r"\bearly in (?:the )?(?:course|treatment|disease)",
         r"\bsuit(?:s|able)?\b", r"\bcandidates?\b", r"\binduction\b", r"\bflares?\b",
         r"\bwhen (?:\w+\s){0,3}?(?:fail|do not work|don['\u2019]t work|are not enough|stop working)",
         r"\b(?:has|have|had) not responded\b", r"\bfail(?:ed|s)? to respond\b", r"\bunresponsive\b",
