@@ -817,7 +817,7 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     elif (domain == "composite" and not efficacy and not figures and number_status != "match" and not _negated(sentence)
           and not focus and not _EVIDENCE_TALK_RE.search(f"{context} {sentence}")):
         # No outcome named and no benefit claimed ("the doctor may order a saline drip"): nothing to weigh.
-        verdict, lead = "not_assessable", "states no outcome or benefit the base reports"
+        verdict, lead = "not_assessable", "no evidence in the base: the sentence names no outcome or benefit the base reports"
     elif domain == "mechanism" and _IMMUNE_RE.search(sentence):
         verdict, lead = "not_assessable", "no study of how IVIG acts on the immune system is in the base"
     elif domain == "mechanism" and _TISSUE_RE.search(sentence) and any(_TISSUE_RE.search(r.outcome) for r in rows):
