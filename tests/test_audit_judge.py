@@ -1044,3 +1044,23 @@ def test_a_sentence_that_names_no_outcome_and_claims_no_benefit_is_not_assessabl
 ])
 def test_more_domain_examples(sentence, domain):
     assert tag_domain(sentence) == domain
+
+
+def test_sentences_about_a_study_the_base_does_not_hold_are_not_assessable(tmp_path, evidence):
+    statements = audit_text(tmp_path, evidence, (
+        "A new safety study\n"
+        "Researchers in Boston looked back at more than 400 patients with dermatomyositis given IVIG.\n"
+        "In this retrospective analysis, the total improvement score of patients on IVIG rose.\n"
+        "IVIG improves the total improvement score in dermatomyositis.\n"))
+    later = statements["In this retrospective analysis, the total improvement score of patients on IVIG rose."]
+    assert later.verdict == "not_assessable" and "does not hold" in later.judgement.reason
+    general = statements["IVIG improves the total improvement score in dermatomyositis."]
+    assert general.verdict != "not_assessable"  # a general claim is judged against the base again
+
+
+def test_a_trial_described_by_design_and_week_is_the_base_study_with_results_that_week(tmp_path, evidence):
+    evidence.enrolment = {"trialx": (95, "rct_parallel", "dm"), "other": (15, "rct_crossover", "dm")}
+    evidence.timepoints = {"trialx": frozenset({16.0}), "other": frozenset({12.0})}
+    from evidence.audit.judge import named_studies
+    assert named_studies("A randomised placebo-controlled trial found that 16 weeks of IVIG helped DM.", evidence) == {"trialx"}
+    assert named_studies("A randomised placebo-controlled trial found that 20 weeks of IVIG helped DM.", evidence) == set()

@@ -222,7 +222,9 @@ _DESIGN_WORDS = [
      {"retrospective_cohort", "case_series", "observational_safety", "prospective_cohort"}),
     (re.compile(r"\b(?:systematic review|meta-analysis|pooled)\b", re.I), {"systematic_review", "meta_analysis"}),
 ]
-_SIZE_RE = re.compile(r"\b(\d{2,4})\s+(?:patients|participants|adults|children|people|subjects)\b", re.I)
+_SIZE_RE = re.compile(
+    r"(?:\b(?:more than|over)\s+)?\b(\d{2,4})\s+(?:[A-Za-z/-]+\s+){0,2}?(?:patients|participants|adults|children|people|subjects)\b",
+    re.I)
 
 
 def named_studies(sentence: str, evidence: Evidence) -> frozenset[str]:
@@ -232,13 +234,34 @@ def named_studies(sentence: str, evidence: Evidence) -> frozenset[str]:
     if named:
         return frozenset(named)
     designs = set().union(*(kinds for pattern, kinds in _DESIGN_WORDS if pattern.search(sentence)))
-    sizes = {int(m.group(1)) for m in _SIZE_RE.finditer(sentence)}
+    sizes = {int(m.group(1)) for m in _SIZE_RE.finditer(sentence) if not m.group(0).lower().startswith(("more", "over"))}
+    weeks = {float(m.group(1)) for m in _WEEKS_RE.finditer(sentence)}
     subtypes = set(mentioned_subtypes(sentence))
-    if not designs or not sizes:
+    if not designs or not (sizes or weeks):
         return frozenset()
+    # "a placebo-controlled trial of 15 patients"; "a randomised trial found that 16 weeks of IVIG...":
+    # the design with the enrolment, or with the week its results are reported at.
     fits = {study for study, (n, design, subtype) in evidence.enrolment.items()
-            if n in sizes and design in designs and (not subtypes or subtype in subtypes)}
+            if design in designs and (not subtypes or subtype in subtypes)
+            and (n in sizes if sizes else bool(weeks & evidence.timepoints.get(study, frozenset())))}
     return frozenset(fits) if len(fits) == 1 else frozenset()
+
+
+_WEEKS_RE = re.compile(r"\b(\d{1,3})[- ]weeks?\b", re.I)
+# "A Boston group retrospectively analysed more than 400 patients": a study the sentence introduces.
+_INTRODUCES_RE = re.compile(
+    r"\b(?:researchers|investigators|scientists|clinicians|a (?:\w+ ){0,2}?(?:group|team))\b[^.]{0,80}?"
+    r"\b(?:analy[sz]ed|studied|followed|tracked|reviewed|enrolled|examined|looked (?:back )?(?:at|into)|compared|assessed"
+    r"|surveyed)\b", re.I)
+
+
+def introduces_study(sentence: str) -> bool:
+    """The sentence presents a study of its own ("researchers reviewed 400 patients", "in a new cohort study")."""
+    if _INTRODUCES_RE.search(sentence):
+        return True
+    # "a retrospective study of 412 patients" whose size no study of the base has
+    return bool(_OTHER_STUDY_RE.search(sentence) and any(p.search(sentence) for p, _ in _DESIGN_WORDS)
+                and _SIZE_RE.search(sentence))
 
 
 def relevant_rows(sentence: str, subtype: str, domain: str, evidence: Evidence, doc_id: str,
@@ -327,7 +350,7 @@ def relevant_rows(sentence: str, subtype: str, domain: str, evidence: Evidence, 
         named = [r for st in sorted(focus) for r in evidence.by_study.get(st, [])
                  if r.domain == domain and not (r.url and _host(r.url) in hosts)]
         if named:
-            named.sort(key=lambda r: -score_of.get(r.id, 0.0))
+            named.sort(key=lambda r: (-score_of.get(r.id, 0.0), bool(_CONTROL_ARM_RE.search(r.figure.split(":")[0]))))
             chosen = {r.id for r in named}
             primary = named + [r for r in primary if r.id not in chosen]
     if primary or domain in (EFFICACY_DOMAINS - {"composite"}) | {"mechanism", "epidemiology"}:
@@ -676,8 +699,11 @@ def registered_claim(sentence: str, subtype: str, evidence: Evidence, doc_id: st
 
 def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], number_status: str,
           number_detail: str, evidence: Evidence, doc_id: str = "", hosts: frozenset[str] = frozenset(),
-          context: str = "", focus: frozenset[str] = frozenset()) -> Judgement:
-    """The suggested verdict, its one-line reason, its rows and its flags (rules in the module doc)."""
+          context: str = "", focus: frozenset[str] = frozenset(), unheld: bool = False) -> Judgement:
+    """The suggested verdict, its one-line reason, its rows and its flags (rules in the module doc).
+
+    `unheld`: the sentence speaks of a study the page introduced and the base does not hold.
+    """
     # A sentence that reports what one study found, with its figures borne out, is a report, not a
     # general claim: the body of evidence's low certainty does not make it overstated.
     reports_a_study = number_status == "match" or bool(
@@ -764,7 +790,9 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     figures = [q for q in quantities if q.kind in ("percent", "count", "rate")]
     if not figures and number_status == "nothing to compare":
         # A duration or age ("lasts 12 to 23 months", "started 671 days after diagnosis") that no row states.
-        figures = [q for q in quantities if q.kind == "span"]
+        weeks = set().union(*(evidence.timepoints.get(st, frozenset()) for st in focus)) if focus else set()
+        figures = [q for q in quantities if q.kind == "span"
+                   and not (_WEEKS_RE.search(q.text) and q.low in weeks)]  # "16 weeks of IVIG" in the trial it names
     if figures and (not rows or number_status == "nothing to compare"):
         flags.append("figure_without_source")
         notes.append(f"no row in the base gives {', '.join(q.text for q in figures[:2])}")
@@ -782,12 +810,16 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         rows = [r for r in rows if figures and r.domain == domain and r.kind in ("descriptive", "pooled_estimate")]
     basis = _cite(rows)
     certainty = f"{finding.certainty.replace('_', ' ')} certainty" if finding and finding.certainty else ""
-    elsewhere = (bool(_OTHER_STUDY_RE.search(sentence)) and number_status not in ("match", "partial")
+    elsewhere = (bool(_OTHER_STUDY_RE.search(sentence)) and number_status not in ("match", "partial") and not focus
                  and not any(names_study(sentence, r) for r in rows))
     if figures and elsewhere and "figure_without_source" not in flags:
         flags.append("figure_without_source")
         notes.append(f"the figures come from a study the base does not hold ({', '.join(q.text for q in figures[:2])})")
-    if figures and elsewhere:
+    if unheld and number_status not in ("match", "partial"):
+        verdict, lead = "not_assessable", "about a study the page reports and the base does not hold"
+        if figures and "figure_without_source" not in flags:
+            flags.append("figure_without_source")
+    elif figures and elsewhere:
         verdict, lead = "not_assessable", "no evidence in the base for the study it cites"
     elif number_status == "mismatch":
         wrong = next((d for d in number_detail.split(" | ") if "mismatch" in d or " vs " in d), number_detail)

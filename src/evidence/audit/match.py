@@ -128,6 +128,7 @@ class Evidence:
     index: BM25Index | None = None
     findings: dict[tuple[str, str], Finding] = field(default_factory=dict)
     enrolment: dict[str, tuple[int, str, str]] = field(default_factory=dict)  # study -> (n enrolled, design, subtype)
+    timepoints: dict[str, frozenset[float]] = field(default_factory=dict)  # study -> weeks at which it reports results
 
     @cached_property
     def claims(self) -> tuple[list[EvidenceRow], list[str]]:
@@ -486,6 +487,13 @@ def _cached_evidence(root: str, stamp: tuple) -> Evidence:
     evidence = Evidence(Path(root), rows, _regimens(tables, info), bib, tables.get("documents"), problems)
     evidence.index = BM25Index(rows) if rows else None
     evidence.findings = _findings(tables)
+    results = tables.get("results")
+    if results is not None and "timepoint_weeks" in results:
+        weeks: dict[str, set[float]] = {}
+        for r in results.itertuples():
+            if _present(r.timepoint_weeks):
+                weeks.setdefault(str(r.study_id), set()).add(float(r.timepoint_weeks))
+        evidence.timepoints = {k: frozenset(v) for k, v in weeks.items()}
     studies = tables.get("studies")
     if studies is not None:
         evidence.enrolment = {str(r.study_id): (int(r.n_enrolled), str(r.design), info.get(r.study_id, ("myositis", ""))[0])

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from .. import vocab
-from .judge import Judgement, allowed_row, judge, named_studies, names_study, own_hosts, relevant_rows, same_qualifiers
+from .judge import Judgement, allowed_row, introduces_study, judge, named_studies, names_study, own_hosts, relevant_rows, same_qualifiers
 from .match import Evidence, EvidenceRow, load_evidence, tokens
 from .numbers import extract_quantities, number_check
 from .read import Document, read_document
@@ -185,17 +185,19 @@ def _trusted(status: str, detail: str, sentence: str, comparable: list[EvidenceR
 
 def _statements(doc_id: str, kept: list[Candidate], evidence: Evidence, hosts: frozenset[str]) -> list[Statement]:
     out = []
-    carried: tuple[str, frozenset[str]] = ("", frozenset())  # (section, studies its sentences named)
+    # (section, studies its sentences named, whether the last study named is one the base does not hold)
+    carried: tuple[str, frozenset[str], bool] = ("", frozenset(), False)
     for n, c in enumerate(kept, start=1):
         focus = named_studies(c.sentence, evidence)
-        if not focus and carried[0] == c.section and (c.context or _POINTS_BACK_RE.search(c.sentence)):
-            focus = carried[1]
-        if focus:
-            carried = (c.section, focus)
+        unheld = not focus and introduces_study(c.sentence)
+        if not focus and not unheld and carried[0] == c.section and (c.context or _POINTS_BACK_RE.search(c.sentence)):
+            focus, unheld = carried[1], carried[2]
+        if focus or unheld:
+            carried = (c.section, focus, unheld)
             c = _with_study_subtype(c, focus, evidence)
         for k, domain in enumerate(listed_domains(c.sentence, c.outcome_domain)):
             statement_id = f"{doc_id}_s{n:03d}" + ("" if k == 0 else chr(ord("a") + k - 1))
-            out.append(_statement(statement_id, c, domain, doc_id, evidence, hosts, focus))
+            out.append(_statement(statement_id, c, domain, doc_id, evidence, hosts, focus, unheld))
     return out
 
 
@@ -212,12 +214,12 @@ def _with_study_subtype(c: Candidate, focus: frozenset[str], evidence: Evidence)
 
 # "In that trial", "the 42 patients", "the authors": the sentence speaks of a study named before it.
 _POINTS_BACK_RE = re.compile(
-    r"\b(?:that|this|the same) (?:trial|study|review|series|cohort|analysis)\b|\bthe authors\b"
+    r"\b(?:that|this|the same) (?:[\w-]+ ){0,2}?(?:trial|study|review|series|cohort|analysis)\b|\bthe (?:authors|researchers|investigators)\b"
     r"|\bthe \d+ (?:patients|participants|children|adults|people)\b|\b(?:these|those) patients\b", re.I)
 
 
 def _statement(statement_id: str, c: Candidate, domain: str, doc_id: str, evidence: Evidence,
-               hosts: frozenset[str], focus: frozenset[str] = frozenset()) -> Statement:
+               hosts: frozenset[str], focus: frozenset[str] = frozenset(), unheld: bool = False) -> Statement:
     """One claim of a sentence, about one outcome domain, matched, number-checked and judged."""
     # A sentence that refers back ("They start slowly") is looked up with the sentence it refers to.
     query = f"{c.context} {c.sentence}" if c.context else c.sentence
@@ -235,7 +237,8 @@ def _statement(statement_id: str, c: Candidate, domain: str, doc_id: str, eviden
             rows = exact + [r for r in rows if r not in exact]
             comparable = exact
     status, detail = _trusted(status, detail, c.sentence, comparable, focus)
-    judgement = judge(c.sentence, c.subtype, domain, rows, status, detail, evidence, doc_id, hosts, c.context, focus)
+    judgement = judge(c.sentence, c.subtype, domain, rows, status, detail, evidence, doc_id, hosts, c.context, focus,
+                      unheld)
     suggestions = [(r.id, score) for r, score in linked]
     return Statement(statement_id, c.section, c.sentence, c.subtype, domain, suggestions, status, detail, judgement)
 
