@@ -1064,3 +1064,31 @@ def test_a_trial_described_by_design_and_week_is_the_base_study_with_results_tha
     from evidence.audit.judge import named_studies
     assert named_studies("A randomised placebo-controlled trial found that 16 weeks of IVIG helped DM.", evidence) == {"trialx"}
     assert named_studies("A randomised placebo-controlled trial found that 20 weeks of IVIG helped DM.", evidence) == set()
+
+
+def test_a_harm_rate_is_held_against_every_studys_rate_of_that_harm(tmp_path):
+    kw = dict(kind="adverse_event", tier="primary")
+    rows = [
+        _row("pool_r01", "aseptic meningitis pooled prevalence case series", "any_indication", "safety", percent=0.6,
+             study="pool", label="POOL", outcome="Aseptic meningitis prevalence (pooled)", figure="0.6%", **kw),
+        _row("pool_r02", "recurrence aseptic meningitis re-exposure", "any_indication", "safety", percent=11.0,
+             study="pool", label="POOL", outcome="Recurrence of aseptic meningitis on re-exposure", figure="8/71", **kw),
+        _row("small_r01", "meningitis neuromuscular cohort", "myositis", "safety", percent=11.1, counts=(6, 54),
+             study="small", label="SMALL", outcome="Aseptic meningitis (per patient)", figure="6/54", **kw),
+    ]
+    ev = _with_rows(tmp_path, *rows)
+    s = one(tmp_path, ev, "Side effects", "Aseptic meningitis affects fewer than 1% of patients given IVIG.")
+    # the pooled rate agrees, a cohort's 6 of 54 does not; the re-exposure subgroup is no like row
+    assert s.number_check == "partial" and "small_r01" in s.number_detail and "pool_r02" not in s.number_detail
+
+
+def test_a_figure_is_not_compared_with_an_unrelated_row_when_the_closest_row_is_narrower(tmp_path):
+    related = _row("label_ae01", "adverse events related to study drug label", "dm", "safety", percent=65.3,
+                   counts=(62, 95), study="label", label="LABEL", outcome="TEAE related to study drug",
+                   figure="ivig: 62/95 patients", kind="adverse_event", tier="primary")
+    unrelated = _row("report_r01", "adverse event reports renal failure over 65", "any_indication", "safety",
+                     percent=64.8, counts=(35, 54), study="report", label="REPORT", outcome="Risk factor: age over 65",
+                     figure="35/54", kind="arm_outcome", tier="primary")
+    ev = _with_rows(tmp_path, related, unrelated)
+    s = one(tmp_path, ev, "Safety", "Overall 65.3% of participants given IVIG had treatment-emergent adverse events.")
+    assert "report_r01" not in s.number_detail and s.number_check != "match"

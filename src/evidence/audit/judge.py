@@ -317,7 +317,7 @@ def relevant_rows(sentence: str, subtype: str, domain: str, evidence: Evidence, 
             seen.add(row.id)
             score_of[row.id] = float(scores[i])
     primary = _strongest_first([r for r in picked if r.domain == domain], score_of, domain, subtype)
-    harms = _harms_named(said or sentence) if domain == "safety" else set()
+    harms = harms_named(said or sentence) if domain == "safety" else set()
     if harms:
         # "Headaches occur in fewer than 5%": rows whose outcome is that harm lead, before the graded
         # rows and before rows that mention it only in passing (headache among meningitis symptoms).
@@ -339,7 +339,8 @@ def relevant_rows(sentence: str, subtype: str, domain: str, evidence: Evidence, 
         lead = [by_id[i] for i in key_ids if i in by_id and allowed_row(by_id[i], hosts)]
         chosen = {r.id for r in lead}
         primary = lead + [r for r in primary if r.id not in chosen]
-    elif any(i in found for i in key_ids):
+    elif any(i in found for i in key_ids) and not _HAS_FIGURE_RE.search(said or sentence):
+        # (a stated figure keeps the best-matching rows first: "71.1% at week 40" is the week-40 row's)
         # Graded rows among the relevant ones lead (study order of the grading).
         lead = [r for i in key_ids for r in primary if r.id == i]
         primary = lead + [r for r in primary if r.id not in key_ids]
@@ -368,7 +369,7 @@ _COST_RE = re.compile(r"\bcost(?:s|ly|-effective\w*)?\b|\bprices?\b|\bexpensive\
 _SIGNALS_RE = re.compile(r"\b(?:signals?|signs? of|indicates?|could indicate|points? to|warns? of)\b", re.I)
 
 
-def _harms_named(sentence: str) -> set[str]:
+def harms_named(sentence: str) -> set[str]:
     """The harm a sentence is about: the first it names ("aseptic meningitis, which causes severe
     headache, affects under 1%": the meningitis), or the one a sign points to ("severe headache
     may signal aseptic meningitis")."""
@@ -591,18 +592,20 @@ _PAIR_GENERIC = frozenset(tokens("event events patients group groups arm arms tr
 # Words that narrow an outcome: "serious adverse events" and "related TEAEs" are not all adverse events.
 _QUALIFIER_RE = re.compile(
     r"\bserious\b|\bsevere\b|\brelated\b|\bpossibly\b|\bprobably\b|\bdiscontinu\w*|\bfatal\b|\bgrade [345]\b"
-    r"|\bper infusion\b|\binfusions? with\b", re.I)
+    r"|\bper infusion\b|\binfusions? with\b|\brecurren\w*|\bre-?exposure\b|\brechalleng\w*|\blinked by\b|\bhistory\b"
+    r"|\bonset\b|\bcourse\b|\brecover\w*|\btiming\b", re.I)
 
 
-def _qualifiers(text: str) -> set[str]:
+def qualifiers(text: str) -> set[str]:
+    """The narrowing words of an outcome or sentence."""
     return {m.group(0).lower() for m in _QUALIFIER_RE.finditer(text)}
 
 
 def same_qualifiers(sentence: str, rows: list[EvidenceRow]) -> list[EvidenceRow]:
     """Rows whose outcome adds no qualifier the sentence lacks ("serious", "related", "per infusion"),
     when there are any: a statement on all adverse events is not held against serious ones."""
-    said = _qualifiers(sentence)
-    plain = [r for r in rows if _qualifiers(f"{r.outcome} {r.figure}") <= said]
+    said = qualifiers(sentence)
+    plain = [r for r in rows if qualifiers(f"{r.outcome} {r.figure}") <= said]
     return plain or rows
 
 

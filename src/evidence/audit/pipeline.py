@@ -11,7 +11,19 @@ from typing import Any
 import pandas as pd
 
 from .. import vocab
-from .judge import Judgement, allowed_row, introduces_study, judge, named_studies, names_study, own_hosts, relevant_rows, same_qualifiers
+from .judge import (
+    Judgement,
+    allowed_row,
+    harms_named,
+    introduces_study,
+    judge,
+    named_studies,
+    names_study,
+    own_hosts,
+    qualifiers,
+    relevant_rows,
+    same_qualifiers,
+)
 from .match import Evidence, EvidenceRow, load_evidence, tokens
 from .numbers import extract_quantities, number_check
 from .read import Document, read_document
@@ -153,6 +165,32 @@ def exact_rows(sentence: str, studies: set[str], domain: str, evidence: Evidence
     return hits if len(hits) >= len(wanted) or (hits and len(wanted) == 1) else []
 
 
+def plain_counterparts(sentence: str, rows: list[EvidenceRow], evidence: Evidence | None,
+                       hosts: frozenset[str] = frozenset()) -> list[EvidenceRow]:
+    """Rows narrowed by a qualifier the sentence lacks give way to their study's plain outcome, in place:
+    "65.3% had adverse events" is held against "Any TEAE", not "TEAE related to study drug"."""
+    said = qualifiers(sentence)
+    out: list[EvidenceRow] = []
+    for r in rows:
+        if qualifiers(f"{r.outcome} {r.figure}") <= said or evidence is None:
+            out.append(r)
+            continue
+        core = set(tokens(_QUALIFIER_WORDS_RE.sub(" ", r.outcome))) - _ROW_GENERIC
+        plain = [o for o in evidence.by_study.get(r.study, []) if o.domain == r.domain and allowed_row(o, hosts)
+                 and qualifiers(f"{o.outcome} {o.figure}") <= said and core and core & set(tokens(o.outcome))]
+        out.extend(o for o in plain if o not in out)
+    if rows and out and out[0] is not rows[0] and out[0].study != rows[0].study:
+        # The best row was narrower than the sentence and its study has no plain row: what is left
+        # counts only on that outcome, not another one ("risk factor: age over 65" for "had adverse events").
+        core = set(tokens(_QUALIFIER_WORDS_RE.sub(" ", rows[0].outcome))) - _ROW_GENERIC
+        out = [r for r in out if core & set(tokens(r.outcome))]
+    return out
+
+
+_QUALIFIER_WORDS_RE = re.compile(r"\b(?:related|serious|severe|possibly|probably|to study drug|drug)\b", re.I)
+_ROW_GENERIC = frozenset(tokens("overall all ivig exposure study patients first period"))
+
+
 def like_rows(sentence: str, rows: list[EvidenceRow], focus: frozenset[str] = frozenset()) -> list[EvidenceRow]:
     """The rows a figure is held against: the study the sentence names, else the best row's study and
     other studies' rows of the same outcome (half its outcome words shared).
@@ -227,9 +265,26 @@ def _statement(statement_id: str, c: Candidate, domain: str, doc_id: str, eviden
     linked = [(r, score) for r, score in linked if not (r.table == "claims" and r.study == doc_id)]
     rows = relevant_rows(query, c.subtype, domain, evidence, doc_id, hosts, focus, said=c.sentence)
     # Like with like: figures are held only against rows of the same outcome that report an arm or pool.
-    candidates_ = with_siblings([r for r in rows if r.domain == domain and r.kind not in _NOT_LIKE], evidence, domain, hosts)
+    if domain == "safety" and extract_quantities(c.sentence):
+        # A harm's rate is held against every study's rate of that harm, not only the closest rows.
+        harms = harms_named(c.sentence)
+        harm_rows = [r for r in evidence.rows if harms and r.domain == "safety" and r.table != "claims" and r not in rows
+                     and r.percent is not None and harms & set(tokens(r.outcome)) and allowed_row(r, hosts)]
+    else:
+        harm_rows = []
+    candidates_ = with_siblings(plain_counterparts(c.sentence, [r for r in rows + harm_rows if r.domain == domain
+                                                                and r.kind not in _NOT_LIKE], evidence, hosts),
+                                evidence, domain, hosts)
+    candidates_ = list(dict.fromkeys(candidates_))
     comparable = like_rows(c.sentence, candidates_, focus)
     status, detail = number_check(c.sentence, c.subtype, comparable, evidence.regimens, evidence.rate_rows)
+    if status == "partial" and comparable and len({r.study for r in comparable}) == 1:
+        # Agreement with the best-matching row's outcome is agreement: the same study's other outcomes
+        # ("38% in a subgroup") are not like rows for it.
+        same = [r for r in comparable if r.outcome.lower() == comparable[0].outcome.lower()]
+        again = number_check(c.sentence, c.subtype, same, evidence.regimens, evidence.rate_rows)
+        if same != comparable and again[0] == "match":
+            comparable, (status, detail) = same, again
     if status in ("mismatch", "partial"):
         exact = exact_rows(c.sentence, {r.study for r in comparable}, domain, evidence, hosts)
         if exact:
