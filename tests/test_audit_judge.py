@@ -8,6 +8,7 @@ independent of data/: each test states what a reviewer would conclude from those
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -1073,13 +1074,19 @@ def test_a_harm_rate_is_held_against_every_studys_rate_of_that_harm(tmp_path):
              study="pool", label="POOL", outcome="Aseptic meningitis prevalence (pooled)", figure="0.6%", **kw),
         _row("pool_r02", "recurrence aseptic meningitis re-exposure", "any_indication", "safety", percent=11.0,
              study="pool", label="POOL", outcome="Recurrence of aseptic meningitis on re-exposure", figure="8/71", **kw),
+        _row("pool_r03", "aseptic meningitis patients given IVIG onset within 3 days", "any_indication", "safety",
+             percent=90.0, study="pool", label="POOL", outcome="Aseptic meningitis onset and recovery", figure="90%", **kw),
+        _row("pool_r04", "aseptic meningitis patients given IVIG linked by authors to rapid infusion", "any_indication",
+             "safety", percent=31.0, study="pool", label="POOL", outcome="Aseptic meningitis linked by authors to rapid infusion",
+             figure="31%", **kw),
         _row("small_r01", "meningitis neuromuscular cohort", "myositis", "safety", percent=11.1, counts=(6, 54),
              study="small", label="SMALL", outcome="Aseptic meningitis (per patient)", figure="6/54", **kw),
     ]
     ev = _with_rows(tmp_path, *rows)
     s = one(tmp_path, ev, "Side effects", "Aseptic meningitis affects fewer than 1% of patients given IVIG.")
     # the pooled rate agrees, a cohort's 6 of 54 does not; the re-exposure subgroup is no like row
-    assert s.number_check == "partial" and "small_r01" in s.number_detail and "pool_r02" not in s.number_detail
+    assert s.number_check == "partial" and "small_r01" in s.number_detail
+    assert not {"pool_r02", "pool_r03", "pool_r04"} & set(re.findall(r"pool_r0\d", s.number_detail))
 
 
 def test_a_figure_is_not_compared_with_an_unrelated_row_when_the_closest_row_is_narrower(tmp_path):
