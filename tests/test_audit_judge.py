@@ -1070,16 +1070,16 @@ def test_a_trial_described_by_design_and_week_is_the_base_study_with_results_tha
 def test_a_harm_rate_is_held_against_every_studys_rate_of_that_harm(tmp_path):
     kw = dict(kind="adverse_event", tier="primary")
     rows = [
-        _row("pool_r01", "aseptic meningitis pooled prevalence case series", "any_indication", "safety", percent=0.6,
+        _row("pool_r01", "aseptic meningitis pooled prevalence case series", "myositis", "safety", percent=0.6,
              study="pool", label="POOL", outcome="Aseptic meningitis prevalence (pooled)", figure="0.6%", **kw),
-        _row("pool_r02", "recurrence aseptic meningitis re-exposure", "any_indication", "safety", percent=11.0,
+        _row("pool_r02", "recurrence aseptic meningitis re-exposure", "myositis", "safety", percent=11.0,
              study="pool", label="POOL", outcome="Recurrence of aseptic meningitis on re-exposure", figure="8/71", **kw),
-        _row("pool_r03", "aseptic meningitis patients given IVIG onset within 3 days", "any_indication", "safety",
+        _row("pool_r03", "aseptic meningitis patients given IVIG onset within 3 days", "myositis", "safety",
              percent=90.0, study="pool", label="POOL", outcome="Aseptic meningitis onset and recovery", figure="90%", **kw),
-        _row("pool_r04", "aseptic meningitis patients given IVIG linked by authors to rapid infusion", "any_indication",
+        _row("pool_r04", "aseptic meningitis patients given IVIG linked by authors to rapid infusion", "myositis",
              "safety", percent=31.0, study="pool", label="POOL", outcome="Aseptic meningitis linked by authors to rapid infusion",
              figure="31%", **kw),
-        _row("small_r01", "meningitis neuromuscular cohort", "myositis", "safety", percent=11.1, counts=(6, 54),
+        _row("small_r01", "meningitis neuromuscular cohort", "any_indication", "safety", percent=11.1, counts=(6, 54),
              study="small", label="SMALL", outcome="Aseptic meningitis (per patient)", figure="6/54", **kw),
     ]
     ev = _with_rows(tmp_path, *rows)
