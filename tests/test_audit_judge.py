@@ -1099,3 +1099,14 @@ def test_a_figure_is_not_compared_with_an_unrelated_row_when_the_closest_row_is_
     ev = _with_rows(tmp_path, related, unrelated)
     s = one(tmp_path, ev, "Safety", "Overall 65.3% of participants given IVIG had treatment-emergent adverse events.")
     assert "report_r01" not in s.number_detail and s.number_check != "match"
+
+
+def test_use_in_a_situation_no_guidance_mentions_is_not_backed_by_that_guidance(tmp_path):
+    rec = _rec("gl_rec01", "IVIG is recommended for polymyositis that has not responded to steroids", "pm")
+    ev = _with_rows(tmp_path, rec)
+    s = one(tmp_path, ev, "Polymyositis", "IVIG is an option to manage flares of polymyositis.")
+    assert s.verdict == "not_assessable" and "flares" in s.judgement.reason
+    s = one(tmp_path, ev, "Polymyositis", "IVIG can be used when steroids fail in polymyositis, or during pregnancy.")
+    assert s.verdict == "partly_supported" and "pregnancy" in s.judgement.reason
+    s = one(tmp_path, ev, "Polymyositis", "IVIG can be used when steroids fail in polymyositis.")
+    assert s.verdict == "supported"

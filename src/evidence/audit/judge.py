@@ -549,6 +549,25 @@ def _position(text: str) -> str:
     return "first" if _FIRST_RE.search(text) else ""
 
 
+# Situations a statement of use may name; guidance that names none of them does not speak to them.
+_SITUATIONS = {
+    "flares": re.compile(r"\bflares?\b|\brelapses?\b", re.I),
+    "pregnancy": re.compile(r"\bpregnan\w*", re.I),
+    "maintenance": re.compile(r"\bmaintenance\b|\blong[- ]term\b", re.I),
+    "anti-SRP": re.compile(r"\bSRP\b", re.I),
+    "anti-HMGCR": re.compile(r"\bHMGCR\b|\bstatin", re.I),
+    "cancer": re.compile(r"\bcancer\b|\bmalignan\w*", re.I),
+    "infection": re.compile(r"\binfections?\b", re.I),
+    "elderly": re.compile(r"\belderly\b|\bolder (?:adults|patients)\b", re.I),
+}
+
+
+def _unaddressed_situations(sentence: str, rows: list[EvidenceRow]) -> list[str]:
+    """Situations the statement names that none of the guidance rows mentions ("IVIG is used for flares")."""
+    text = " ".join(f"{r.outcome} {r.text}" for r in rows)
+    return [name for name, pattern in _SITUATIONS.items() if pattern.search(sentence) and not pattern.search(text)]
+
+
 def _position_check(sentence: str, subtype: str, evidence: Evidence,
                     hosts: frozenset[str]) -> tuple[str, str, list[EvidenceRow]] | None:
     """(verdict, reason, rows) for a statement placing IVIG first-line or after other treatment fails,
@@ -882,6 +901,16 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     if position:
         verdict, lead, rows = position
         basis = _cite(rows)
+    guidance = [r for r in evidence.rows if r.kind == "recommendation" and allowed_row(r, hosts)
+                and (r.subtype in (subtype, "myositis") or subtype == "myositis")]
+    unaddressed = _unaddressed_situations(f"{context} {sentence}", guidance) if domain == "treatment_position" else []
+    if unaddressed and verdict in ("supported", "partly_supported"):
+        # "an option for maintenance, or in pregnancy": the guidance in the base is silent on pregnancy.
+        named = ", ".join(unaddressed)
+        if verdict == "supported" and _position(sentence):
+            verdict, lead = "partly_supported", f"guidance in the base says nothing on {named}; {lead}"
+        elif verdict == "supported":
+            verdict, lead, rows, basis = "not_assessable", f"no guidance in the base speaks to {named}", [], ""
     # A judged claim lends its verdict only where the checks here found nothing to weigh against it.
     unchecked = not flags and number_status not in ("partial", "mismatch") and verdict != "contradicted"
     claim = registered_claim(sentence, subtype, evidence, doc_id) if unchecked else None
