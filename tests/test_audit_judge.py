@@ -1110,3 +1110,24 @@ def test_use_in_a_situation_no_guidance_mentions_is_not_backed_by_that_guidance(
     assert s.verdict == "partly_supported" and "pregnancy" in s.judgement.reason
     s = one(tmp_path, ev, "Polymyositis", "IVIG can be used when steroids fail in polymyositis.")
     assert s.verdict == "supported"
+
+
+def test_infusion_rates_are_read_in_mg_or_ml_per_kg_and_minute(tmp_path):
+    kw = dict(study="brandx_label", label="Brandx 10% USPI", design="drug_label", tier="primary", kind="descriptive")
+    rows = [
+        _row("brandx_r01", "dermatomyositis initial infusion rate Brandx label", "dm", "dosing", outcome="DM initial infusion rate",
+             figure="brandx_dm_regimen: 1 mg/kg/min", **kw),
+        _row("brandx_r02", "dermatomyositis maximum infusion rate Brandx label", "dm", "dosing",
+             outcome="DM maximum maintenance infusion rate", figure="brandx_dm_regimen: 4 mg/kg/min", **kw),
+    ]
+    ev = _with_rows(tmp_path, *rows)
+    q = extract_quantities("Start at 2.0 mL/kg/hour.")[0]
+    assert q.kind == "infusion_rate" and abs(q.low - 2.0 / 60) < 1e-9
+    s = one(tmp_path, ev, "Dermatomyositis", "In dermatomyositis the IVIG infusion rate starts at 1 mg/kg/min.")
+    assert s.number_check == "match" and s.verdict == "supported"
+    # another unit, or another product's rate: not stated in the base, so not compared
+    s = one(tmp_path, ev, "Dermatomyositis", "In dermatomyositis the IVIG infusion rate starts at 2.0 mL/kg/hour.")
+    assert s.number_check == "nothing to compare" and s.verdict == "not_assessable"
+    # above the named product's highest rate: a mismatch
+    s = one(tmp_path, ev, "Dermatomyositis", "In dermatomyositis the Brandx infusion rate may go up to 12 mg/kg/min.")
+    assert s.number_check == "mismatch" and s.verdict == "contradicted"

@@ -197,6 +197,9 @@ def names_study(sentence: str, row: EvidenceRow) -> bool:
     parts = _label_parts(row.label) if row.label else frozenset()
     if parts and parts <= words:
         return True
+    brand = re.match(r"[a-z]+", row.label.lower()) if row.design == "drug_label" and row.label else None
+    if brand and len(brand.group(0)) > 3 and brand.group(0) in words:
+        return True  # a label is named by its brand ("Octagam 10% USPI" by "Octagam")
     surname, year, journal = row.names
     if surname and surname in words:
         return not years or year in years
@@ -809,7 +812,7 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         how.sort(key=lambda r: (-len(set(tokens(f"{r.outcome} {r.text}")) & topic), _DESIGN_RANK.get(r.design, 6)))
         rows = how[:MAX_EVIDENCE]
     quantities = extract_quantities(sentence)
-    figures = [q for q in quantities if q.kind in ("percent", "count", "rate")]
+    figures = [q for q in quantities if q.kind in ("percent", "count", "rate", "infusion_rate")]
     if not figures and number_status == "nothing to compare":
         # A duration or age ("lasts 12 to 23 months", "started 671 days after diagnosis") that no row states.
         weeks = set().union(*(evidence.timepoints.get(st, frozenset()) for st in focus)) if focus else set()

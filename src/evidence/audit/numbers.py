@@ -67,6 +67,17 @@ _DAYS_RE = re.compile(
 _PERCENT_RE = re.compile(
     r"(?P<op>less than|fewer than|under|below|up to|at most|no more than|more than|over|above|at least|about|approximately"
     rf"|around|nearly|almost|roughly|<|>|\u2264|\u2265|~)?\s*(?P<v>{_NUM})\s*(?:%|percent\b|per cent\b)", re.I)
+# "1 mg/kg/min", "0.01 mL/kg/min", "2.0 mL/kg/hour": an infusion rate, per kilogram and minute.
+_INFUSION_RATE_RE = re.compile(
+    r"(?P<v>\d+(?:\.\d+)?)\s*(?P<u>mg|mL|ml)\s*/\s*kg\s*(?:/|per)\s*(?P<t>min(?:ute)?s?|h(?:ou)?rs?|h)\b", re.I)
+
+
+def infusion_rate(match: re.Match[str]) -> tuple[float, str]:
+    """(value per minute, 'mg' or 'ml') of an infusion-rate match."""
+    per_hour = match.group("t").lower().startswith("h")
+    return float(match.group("v")) / (60.0 if per_hour else 1.0), match.group("u").lower()
+
+
 _FRACTION_RE = re.compile(r"\b(?P<a>\d+)\s+(?:of|out of)\s+(?:every\s+|the\s+)?(?P<b>\d+)\b", re.I)
 _COUNT_RE = re.compile(r"\b(?P<n>\d+)\s+(?:patients|participants|people|adults|children|subjects|individuals)\b", re.I)
 # "a mean of 671.6 (SD 1207.9) days", "2.7 (SD 1.2) drugs": a summary figure, listed like a span.
@@ -91,7 +102,7 @@ _OPS = {
 class Quantity:
     """A number a sentence states: kind, range, comparison word and the words it came from."""
 
-    kind: str  # dose | days | interval | cap | rate | percent | count | span
+    kind: str  # dose | days | interval | cap | rate | infusion_rate | percent | count | span
     low: float
     high: float
     op: str = "="
@@ -147,6 +158,9 @@ def _quantities(sentence: str) -> tuple[Quantity, ...]:
         low, high = _range(m)
         scale = 0.001 if m.group("unit").lower().startswith("m") else 1.0
         add(m, Quantity("dose", low * scale, high * scale, text=m.group(0)))
+    for m in _INFUSION_RATE_RE.finditer(text):
+        value, unit = infusion_rate(m)
+        add(m, Quantity("infusion_rate", value, value, text=f"{m.group(0)} ({value:.3g} {unit}/kg/min)"))
     for m in _RATE_RE.finditer(text):
         base = {"a million": 1e6, "one million": 1e6, "million": 1e6, "a thousand": 1e3}.get(m.group("m").lower())
         denominator = base or float(m.group("m"))
@@ -273,6 +287,29 @@ def check_percent(q: Quantity, linked: list[EvidenceRow]) -> Check:
     return Check(status, f"{stated} vs {'; '.join(parts)}")
 
 
+def check_infusion_rate(q: Quantity, linked: list[EvidenceRow], named: frozenset[str] = frozenset()) -> Check:
+    """An infusion rate agrees with a linked row stating the same rate in the same unit (mg or mL per kg).
+
+    Rates differ by product and concentration, so one the rows do not state is not compared, unless
+    the sentence names the product whose label it exceeds (`named`: ids of rows of the studies it names).
+    """
+    unit = q.text.rsplit(" ", 1)[-1].split("/")[0]
+    stated = []
+    for r in linked:
+        for m in _INFUSION_RATE_RE.finditer(r.figure):
+            value, row_unit = infusion_rate(m)
+            if row_unit == unit:
+                stated.append((r, value))
+    hits = [r for r, value in stated if abs(value - q.low) <= 0.01 * max(value, q.low)]
+    if hits:
+        return Check("match", f"{q.text} as in {', '.join(f'{r.id} [{r.locator}]' for r in hits)}")
+    shown = "; ".join(f"{r.id} {r.figure.split(': ')[-1]}" for r, _ in stated) or "no linked row gives a rate in that unit"
+    own = [value for r, value in stated if r.id in named]
+    if own and q.low > 1.01 * max(own):
+        return Check("mismatch", f"{q.text} is above the highest rate the named product's rows give ({shown})")
+    return Check("nothing to compare", f"{q.text}: not stated in the base ({shown})")
+
+
 def check_count(q: Quantity, linked: list[EvidenceRow]) -> Check:
     rows = [r for r in linked if r.counts]
     if not rows:
@@ -333,8 +370,9 @@ def check_cap(q: Quantity, linked: list[EvidenceRow]) -> Check:
 
 
 def number_check(sentence: str, subtype: str, linked: list[EvidenceRow], regimens: list[Regimen],
-                 rates: list[EvidenceRow] | None = None) -> tuple[str, str]:
-    """(overall status, detail) for every number the sentence states; `rates`: the epidemiology rows."""
+                 rates: list[EvidenceRow] | None = None, named: frozenset[str] = frozenset()) -> tuple[str, str]:
+    """(overall status, detail) for every number the sentence states; `rates`: the epidemiology rows;
+    `named`: ids of linked rows whose study the sentence names."""
     checks: list[Check] = []
     spans: list[str] = []
     quantities = extract_quantities(sentence)
@@ -351,6 +389,8 @@ def number_check(sentence: str, subtype: str, linked: list[EvidenceRow], regimen
             checks.append(check)
         elif q.kind == "count":
             checks.append(check_count(q, linked))
+        elif q.kind == "infusion_rate":
+            checks.append(check_infusion_rate(q, linked, named))
         elif q.kind == "cap":
             checks.append(check_cap(q, linked))
         elif q.kind == "rate":

@@ -276,8 +276,12 @@ def _statement(statement_id: str, c: Candidate, domain: str, doc_id: str, eviden
                                                                 and r.kind not in _NOT_LIKE], evidence, hosts),
                                 evidence, domain, hosts)
     candidates_ = list(dict.fromkeys(candidates_))
+    if any(q.kind == "infusion_rate" for q in extract_quantities(c.sentence)):
+        # a label's stated rates are descriptive rows, and the only rows that state a rate
+        candidates_ += [r for r in rows if r.domain == "dosing" and r not in candidates_]
     comparable = like_rows(c.sentence, candidates_, focus)
-    status, detail = number_check(c.sentence, c.subtype, comparable, evidence.regimens, evidence.rate_rows)
+    named = frozenset(r.id for r in comparable if names_study(c.sentence, r) or r.study in focus)
+    status, detail = number_check(c.sentence, c.subtype, comparable, evidence.regimens, evidence.rate_rows, named)
     if status == "partial" and comparable and len({r.study for r in comparable}) == 1:
         # Agreement with the best-matching row's outcome is agreement: the same study's other outcomes
         # ("38% in a subgroup") are not like rows for it.

@@ -140,7 +140,7 @@ DOMAIN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"\d\s*(?:g|grams?|mg)\s*(?:/|per)\s*(?:kg|kilo)", r"(?<!steroid )(?<!prednisone )\bdos(?:e|es|ing|age)\b", r"\bevery\s+(?:\d+|other)\b",
         r"\bonce a month\b", r"\bmonthly\b", r"\bconsecutive days\b", r"\bmaintenance\b", r"\binfusion (?:rate|schedule)",
         r"\bstart(?:s|ed)? slowly\b", r"\binfusions? (?:can |may |usually )?take\b", r"\bschedule\b",
-        r"\bloading\b")),
+        r"\bloading\b", r"\bm[gl]\s*/\s*kg\s*/", r"\b(?:maximum|initial|starting|infusion) rates?\b")),
     ("product", _any(
         r"gamunex", r"privigen", r"octagam", r"gammagard", r"panzyga", r"hizentra", r"flebogamma", r"gammaked",
         r"bivigam", r"asceniv", r"gammaplex", r"sucrose", r"\bbrands?\b", r"\bdonors?\b", r"\bdonated\b", r"\bplasma\b",
