@@ -186,6 +186,12 @@ def _sentence_words(sentence: str) -> tuple[str, frozenset[str], frozenset[str]]
 
 
 @lru_cache(maxsize=4096)
+def _brand(label: str) -> str:
+    m = re.match(r"[a-z]+", label.lower())
+    return m.group(0) if m and len(m.group(0)) > 3 else ""
+
+
+@lru_cache(maxsize=4096)
 def _label_parts(label: str) -> frozenset[str]:
     return frozenset(re.findall(r"[a-z0-9]+", label.lower()))
 
@@ -197,8 +203,8 @@ def names_study(sentence: str, row: EvidenceRow) -> bool:
     parts = _label_parts(row.label) if row.label else frozenset()
     if parts and parts <= words:
         return True
-    brand = re.match(r"[a-z]+", row.label.lower()) if row.design == "drug_label" and row.label else None
-    if brand and len(brand.group(0)) > 3 and brand.group(0) in words:
+    brand = _brand(row.label) if row.design == "drug_label" and row.label else ""
+    if brand and brand in words:
         return True  # a label is named by its brand ("Octagam 10% USPI" by "Octagam")
     surname, year, journal = row.names
     if surname and surname in words:
@@ -233,6 +239,22 @@ _SIZE_RE = re.compile(
 def named_studies(sentence: str, evidence: Evidence) -> frozenset[str]:
     """Studies of the base the sentence names by label, first author or journal, or describes
     unmistakably: its design and its enrolment ("a placebo-controlled trial of 15 patients")."""
+    if len(_NAMED_MEMO) > 4 and id(evidence) not in _NAMED_MEMO:
+        _NAMED_MEMO.clear()  # keep the memo to the bases in use
+    memo = _NAMED_MEMO.setdefault(id(evidence), (evidence, {}))
+    if memo[0] is not evidence:  # an id reused by a new base
+        memo = _NAMED_MEMO[id(evidence)] = (evidence, {})
+    if sentence not in memo[1]:
+        if len(memo[1]) > 20000:
+            memo[1].clear()
+        memo[1][sentence] = _named_studies(sentence, evidence)
+    return memo[1][sentence]
+
+
+_NAMED_MEMO: dict[int, tuple[Evidence, dict[str, frozenset[str]]]] = {}
+
+
+def _named_studies(sentence: str, evidence: Evidence) -> frozenset[str]:
     named = {study for study, rows in evidence.by_study.items() if rows and names_study(sentence, rows[0])}
     if named:
         return frozenset(named)
@@ -613,7 +635,7 @@ _PAIR_GENERIC = frozenset(tokens("event events patients group groups arm arms tr
 
 # Words that narrow an outcome: "serious adverse events" and "related TEAEs" are not all adverse events.
 _QUALIFIER_RE = re.compile(
-    r"\bserious\b|\bsevere\b|\brelated\b|\bpossibly\b|\bprobably\b|\bdiscontinu\w*|\bfatal\b|\bgrade [345]\b"
+    r"\bserious\b|\bsevere\b|\brelated\b|\binfusional\b|\bpossibly\b|\bprobably\b|\bdiscontinu\w*|\bfatal\b|\bgrade [345]\b"
     r"|\bper infusion\b|\binfusions? with\b|\brecurren\w*|\bre-?exposure\b|\brechalleng\w*|\blinked by\b|\bhistory\b"
     r"|\bonset\b|\bcourse\b|\brecover\w*|\btiming\b", re.I)
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .. import vocab
 from .judge import (
+    MAX_EVIDENCE,
     Judgement,
     allowed_row,
     harms_named,
@@ -187,6 +188,8 @@ def plain_counterparts(sentence: str, rows: list[EvidenceRow], evidence: Evidenc
     return out
 
 
+_TWO_ARMS_RE = re.compile(r"\bversus\b|\bvs\.?|\bplacebo\b|\bcontrols?\b|\bcompared\b|\bthan\b|\bboth (?:arms|groups)\b", re.I)
+_CONTROL_ROW_RE = re.compile(r"[^:]*(?:placebo|control)[^:]*:", re.I)
 _QUALIFIER_WORDS_RE = re.compile(r"\b(?:related|serious|severe|possibly|probably|to study drug|drug)\b", re.I)
 _ROW_GENERIC = frozenset(tokens("overall all ivig exposure study patients first period"))
 
@@ -198,6 +201,9 @@ def like_rows(sentence: str, rows: list[EvidenceRow], focus: frozenset[str] = fr
     A headline rate is never compared with another outcome's or a subgroup's figure.
     """
     rows = same_qualifiers(sentence, rows)
+    if not _TWO_ARMS_RE.search(sentence):
+        # "65.3% of participants": the treated, not the placebo arm
+        rows = [r for r in rows if not _CONTROL_ROW_RE.match(r.figure)] or rows
     named = [r for r in rows if names_study(sentence, r) or r.study in focus]
     if named:
         return [r for r in rows if r.study == named[0].study]
@@ -221,15 +227,22 @@ def _trusted(status: str, detail: str, sentence: str, comparable: list[EvidenceR
     return "nothing to compare", f"not compared: no row of the same study and outcome ({detail})"
 
 
-def _statements(doc_id: str, kept: list[Candidate], evidence: Evidence, hosts: frozenset[str]) -> list[Statement]:
+def _statements(doc_id: str, kept: list[Candidate], evidence: Evidence, hosts: frozenset[str],
+                title: str = "") -> list[Statement]:
     out = []
     # (section, studies its sentences named, whether the last study named is one the base does not hold)
     carried: tuple[str, frozenset[str], bool] = ("", frozenset(), False)
+    page_study = _page_study(title, kept, evidence)
     for n, c in enumerate(kept, start=1):
         focus = named_studies(c.sentence, evidence)
         unheld = not focus and introduces_study(c.sentence)
         if not focus and not unheld and carried[0] == c.section and (c.context or _POINTS_BACK_RE.search(c.sentence)):
             focus, unheld = carried[1], carried[2]
+        if not focus and not unheld and page_study and extract_quantities(c.sentence) and not _GENERAL_RE.search(c.sentence):
+            # A page about one trial ("ProDERM shows benefit..."): its figures are that trial's.
+            study_subtype = page_study[1]
+            if c.subtype in (study_subtype, "myositis"):
+                focus = frozenset({page_study[0]})
         if focus or unheld:
             carried = (c.section, focus, unheld)
             c = _with_study_subtype(c, focus, evidence)
@@ -237,6 +250,23 @@ def _statements(doc_id: str, kept: list[Candidate], evidence: Evidence, hosts: f
             statement_id = f"{doc_id}_s{n:03d}" + ("" if k == 0 else chr(ord("a") + k - 1))
             out.append(_statement(statement_id, c, domain, doc_id, evidence, hosts, focus, unheld))
     return out
+
+
+_GENERAL_RE = re.compile(r"\b(?:studies|trials|reviews?|meta-analys\w*|in general|generally|usually|most patients)\b", re.I)
+
+
+def _page_study(title: str, kept: list[Candidate], evidence: Evidence) -> tuple[str, str] | None:
+    """(study, subtype) when the page is about one study of the base: its title names it, or it is the only
+    study its sentences name, at least three times."""
+    named = named_studies(title, evidence)
+    if len(named) != 1:
+        counts = Counter(st for c in kept for st in named_studies(c.sentence, evidence))
+        named = frozenset(counts) if len(counts) == 1 and next(iter(counts.values())) >= 3 else frozenset()
+    if len(named) != 1:
+        return None
+    study = next(iter(named))
+    rows = evidence.by_study.get(study)
+    return (study, rows[0].subtype) if rows else None
 
 
 def _with_study_subtype(c: Candidate, focus: frozenset[str], evidence: Evidence) -> Candidate:
@@ -296,6 +326,9 @@ def _statement(statement_id: str, c: Candidate, domain: str, doc_id: str, eviden
             rows = exact + [r for r in rows if r not in exact]
             comparable = exact
     status, detail = _trusted(status, detail, c.sentence, comparable, focus)
+    if status in ("match", "partial", "mismatch") and comparable:
+        # the rows a figure was held against are the evidence the verdict rests on
+        rows = (comparable + [r for r in rows if r not in comparable])[:MAX_EVIDENCE]
     judgement = judge(c.sentence, c.subtype, domain, rows, status, detail, evidence, doc_id, hosts, c.context, focus,
                       unheld)
     suggestions = [(r.id, score) for r, score in linked]
@@ -320,7 +353,7 @@ def audit_document(path: Path, root: Path | None = None, evidence: Evidence | No
     reason = empty_reason(doc)
     if reason:
         kept = []
-    return AuditResult(Path(path), doc_id, title, default, _statements(doc_id, kept, evidence, hosts),
+    return AuditResult(Path(path), doc_id, title, default, _statements(doc_id, kept, evidence, hosts, title),
                        [c for c in found if c.status != "kept"], references, len(evidence.problems), reason)
 
 
