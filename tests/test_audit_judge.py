@@ -1131,3 +1131,14 @@ def test_infusion_rates_are_read_in_mg_or_ml_per_kg_and_minute(tmp_path):
     # above the named product's highest rate: a mismatch
     s = one(tmp_path, ev, "Dermatomyositis", "In dermatomyositis the Brandx infusion rate may go up to 12 mg/kg/min.")
     assert s.number_check == "mismatch" and s.verdict == "contradicted"
+
+
+def test_a_page_about_one_trial_lends_it_to_figures_that_name_no_study(tmp_path):
+    ev = _with_rows(tmp_path, *_trial_rows())
+    ev.enrolment = {"trialz": (95, "rct_parallel", "dm")}
+    statements = audit_text(tmp_path, ev, "TRIALZ shows benefit of IVIG in dermatomyositis\n"
+                                          "Overall 65.3% of participants on IVIG had adverse events.\n")
+    s = statements["Overall 65.3% of participants on IVIG had adverse events."]
+    # held against TRIALZ's any-adverse-event row (84/95), not its related-event row (62/95, 65.3%)
+    assert s.number_check == "mismatch" and "trialz_ae03" in s.number_detail and "trialz_ae04" not in s.number_detail
+    assert s.judgement.evidence[0].id == "trialz_ae03"

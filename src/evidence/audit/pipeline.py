@@ -206,7 +206,14 @@ def like_rows(sentence: str, rows: list[EvidenceRow], focus: frozenset[str] = fr
         rows = [r for r in rows if not _CONTROL_ROW_RE.match(r.figure)] or rows
     named = [r for r in rows if names_study(sentence, r) or r.study in focus]
     if named:
-        return [r for r in rows if r.study == named[0].study]
+        own = [r for r in rows if r.study == named[0].study]
+        said = set(tokens(sentence))
+        best = max(own, key=lambda r: len(said & set(tokens(r.outcome))))  # first of the best, in row order
+        own = [best] + [r for r in own if r is not best]
+        head = set(tokens(best.outcome))
+        # of the named study, the best row's outcome and its like ("Any TEAE", not "Thromboembolic events")
+        like = [r for r in own if len(head & set(tokens(r.outcome))) * 2 >= max(len(head), 1)]
+        return like or own
     if not rows:
         return []
     head = set(tokens(rows[0].outcome))
