@@ -1142,3 +1142,33 @@ def test_a_page_about_one_trial_lends_it_to_figures_that_name_no_study(tmp_path)
     # held against TRIALZ's any-adverse-event row (84/95), not its related-event row (62/95, 65.3%)
     assert s.number_check == "mismatch" and "trialz_ae03" in s.number_detail and "trialz_ae04" not in s.number_detail
     assert s.judgement.evidence[0].id == "trialz_ae03"
+
+
+def test_approved_only_recently_is_no_claim_of_the_only_approval(tmp_path):
+    ivig = EvidenceRow("brand_fda_dm", "approvals", "Brand approval approved indication label", "dm", "regulatory",
+                       "label", label="Brand FDA", outcome="Dermatomyositis in adults", figure="approved 2021",
+                       kind="approval", design="drug_label", approval=("ivig", "approved", "adults"))
+    other = EvidenceRow("gel_fda_dm", "approvals", "Gel approval approved indication label", "dm", "regulatory",
+                        "label", label="Gel FDA", outcome="Dermatomyositis", figure="approved 2019",
+                        kind="approval", design="drug_label", approval=("other", "approved", ""))
+    ev = _with_rows(tmp_path, ivig, other)
+    s = one(tmp_path, ev, "Dermatomyositis", "IVIG gained FDA approval for dermatomyositis only recently.")
+    assert s.verdict == "supported"
+    s = one(tmp_path, ev, "Dermatomyositis", "IVIG is the only FDA-approved treatment for dermatomyositis.")
+    assert s.verdict == "contradicted"
+
+
+def test_after_a_run_across_subtypes_an_unnamed_sentence_is_about_the_family(tmp_path, evidence):
+    statements = audit_text(tmp_path, evidence, (
+        "What IVIG does\nIVIG has helped dermatomyositis patients.\nPolymyositis patients have also gained strength on IVIG.\n"
+        "Inclusion body myositis patients have seen little change on IVIG.\nAn IVIG infusion takes several hours.\n"))
+    assert statements["An IVIG infusion takes several hours."].subtype == "myositis"
+
+
+def test_little_benefit_matches_null_trials_and_a_benefit_asked_about_is_no_claim(tmp_path, evidence):
+    s = one(tmp_path, evidence, "Inclusion body myositis",
+            "Most patients with inclusion body myositis see only marginal improvement in muscle strength on IVIG.")
+    assert s.verdict == "supported" and "null_trial" not in s.judgement.flags
+    s = one(tmp_path, evidence, "Inclusion body myositis",
+            "Trials in inclusion body myositis must run long enough to show whether IVIG improves muscle strength.")
+    assert s.verdict != "contradicted"

@@ -70,7 +70,14 @@ _ABSOLUTE_RE = re.compile(
     r"|well[- ]tolerated|good safety profile"
     r"|first(?=\s+(?:and only\s+)?(?:fda|approved|ivig|immunoglobulin|drug|medicine|product|brand)))\b", re.I)
 # Tempered efficacy ("less predictable", "limited", "questionable") agrees with null trials rather than defying them.
-_TEMPERED_RE = re.compile(r"\b(?:less|limited|modest|unclear|uncertain|questionable|unpredictable|inconsistent|mixed)\b", re.I)
+_TEMPERED_RE = re.compile(
+    r"\b(?:less|limited|modest|unclear|uncertain|questionable|unpredictable|inconsistent|mixed|marginal(?:ly)?|slight(?:ly)?"
+    r"|minimal|inconclusive|only (?:about|around|a|some|in)|no (?:way|evidence|proof)|resists?|unproven)\b", re.I)
+_COMMON_RE = re.compile(r"\b(?:common(?:ly)?|frequent(?:ly)?|most often)\b", re.I)
+# "To show benefit", "whether the treatments work": a benefit asked about, not asserted.
+_HYPOTHETICAL_RE = re.compile(
+    r"\b(?:whether|to (?:show|detect|test|prove|see|find out|assess|determine|predict))\b[^.;]{0,50}?"
+    r"\b(?:benefi\w*|works?|improv\w*|effective\w*|respond\w*|helps?)\b", re.I)
 _PREVALENCE_RE = re.compile(r"\bpreval\w*|\bliving with\b|\baffects?\b\s+(?:about|around|some|approximately|\d)", re.I)
 _INCIDENCE_RE = re.compile(r"\bincidence\b|\bnew cases\b|\bper year\b|\beach year\b|\bannually\b", re.I)
 _UNIVERSAL_RE = re.compile(
@@ -508,6 +515,10 @@ _APPROVAL_CLAIM_RE = re.compile(r"\bapprov\w*|\blicen[cs]ed\b|\blabel(?:l)?ed fo
 _NOT_APPROVED_RE = re.compile(
     r"\b(?:not|no|never|nor|isn['\u2019]t|is not|aren['\u2019]t|without)\s+(?:\w+\s+){0,3}?(?:approv|licen|label|indicat)"
     r"|\boff[- ]label\b|\bunapproved\b|\bunlicen[cs]ed\b", re.I)
+# "the only approved treatment", "the sole IVIG", "only Octagam is approved"; not "approved only recently".
+_ONLY_APPROVED_RE = re.compile(
+    r"\b(?:the|an?|its) (?:only|sole)\b|\bonly (?:(?:FDA|EMA)[- ])?(?:approved|licen[cs]ed|labell?ed)\b"
+    r"|\bonly\s+[A-Z][\w-]+(?:\s+\d+%)?\s+(?:is|has been)\s+(?:approved|licen[cs]ed)", re.I)
 _CHILD_RE = re.compile(r"\bchild\w*|\bjuvenile\b|\bpaediatric|\bpediatric|\bteens?\b", re.I)
 
 
@@ -541,7 +552,7 @@ def _approval_check(sentence: str, subtype: str, evidence: Evidence) -> tuple[st
                 shown[:MAX_EVIDENCE])
     if not ivig:
         return "contradicted", f"no IVIG product is approved for this group; the approvals the base holds: {cite}", shown[:MAX_EVIDENCE]
-    if re.search(r"\bonly\b|\bsole\b", sentence, re.I):
+    if _ONLY_APPROVED_RE.search(sentence):
         # "the only approved IVIG product": other IVIG products; "the only approved treatment": any agent.
         among_ivig = bool(re.search(r"\b(?:only|sole)\s+(?:[\w-]+\s+){0,3}?(?:IVI?G|immun[eo]\s*globulin)\s+(?:products?|brands?)\b",
                                     sentence, re.I))
@@ -758,7 +769,8 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     flags: list[str] = []
     notes: list[str] = []
     finding = _finding(evidence, subtype, domain)
-    efficacy = _is_efficacy(sentence, domain) and not _negated(sentence) and not _TEMPERED_RE.search(sentence)
+    efficacy = (_is_efficacy(sentence, domain) and not _negated(sentence) and not _TEMPERED_RE.search(sentence)
+                and not _HYPOTHETICAL_RE.search(sentence))
     hedged = bool(_HEDGE_RE.search(sentence)) and not _STRONG_RE.search(sentence)
     # Overall response and daily function rest on strength where a subtype's trials measured only that.
     judged_by = {domain, "strength"} if domain in ("composite", "function_qol") else {domain}
@@ -846,6 +858,7 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
 
     # "No patient improved" is about the treatment's effect too, negated or not.
     about_ivig = (bool(_IVIG_RE.search(sentence)) or bool(_IVIG_RE.search(context)) or efficacy
+                  or (domain in EFFICACY_DOMAINS and bool(_TEMPERED_RE.search(sentence)) and bool(_EFFICACY_RE.search(sentence)))
                   or (domain in EFFICACY_DOMAINS and bool(_EFFICACY_RE.search(sentence)))
                   or any(r.study in focus for r in rows)  # a sentence about the study it names or follows
                   or number_status in ("match", "partial")
@@ -893,7 +906,8 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         verdict, lead = "not_supported", "not borne out by the base"
     elif flags or number_status == "partial":
         verdict, lead = "partly_supported", "overstated or only partly backed"
-    elif (domain == "composite" and not efficacy and not figures and number_status != "match" and not _negated(sentence)
+    elif (domain == "composite" and not _EFFICACY_RE.search(sentence) and not figures and number_status != "match"
+          and not _negated(sentence)
           and not focus and not _EVIDENCE_TALK_RE.search(f"{context} {sentence}")):
         # No outcome named and no benefit claimed ("the doctor may order a saline drip"): nothing to weigh.
         verdict, lead = "not_assessable", "no evidence in the base: the sentence names no outcome or benefit the base reports"
@@ -903,6 +917,13 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         verdict, lead = "partly_supported", "the base shows tissue changes after IVIG, not how IVIG acts"
     elif domain == "mechanism":
         verdict, lead = "not_assessable", "no study of how IVIG acts is in the base"
+    elif (domain in EFFICACY_DOMAINS and _TEMPERED_RE.search(sentence) and _EFFICACY_RE.search(sentence)
+          and finding and (finding.null or finding.certainty in CERTAINTY_LOW) and rows):
+        # "only marginal improvement", "inconclusive": what null or weak trials show
+        verdict, lead = "supported", "consistent with the base: the trials found little or no benefit"
+    elif (domain == "safety" and _COMMON_RE.search(sentence) and not _HEDGE_RE.search(sentence.replace("often", ""))
+          and any(r.percent is not None and r.percent >= 5 for r in rows)):
+        verdict, lead = "supported", "consistent with the base: the harm is common in the rows"
     elif (finding and finding.certainty in CERTAINTY_LOW and not hedged and not reports_a_study
           and (efficacy or (domain == "safety" and finding.certainty == "very_low" and not _ADVICE_RE.search(sentence)))):
         verdict, lead = "partly_supported", f"stated firmly on {certainty} evidence"

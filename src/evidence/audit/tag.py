@@ -435,6 +435,7 @@ def candidates(doc: Document) -> tuple[list[Candidate], list[Section], str]:
         if section.is_references:
             continue
         carried: str | None = None  # the subtype the previous sentence named: "It" and "this form" refer back
+        recent: list[str] = []  # the subtypes the sentences just before named, one each
         previous = ""
         texts = _merge_short_bullets(section.blocks)
         if heading_asserts(section.title):
@@ -449,9 +450,12 @@ def candidates(doc: Document) -> tuple[list[Candidate], list[Section], str]:
                     status = "kept"
                 else:
                     status = "not_checkable"
-                subtype = tag_subtype(sentence, section.subtype, default, carried)
                 named = named_subtype(sentence)
+                if not named and len(set(recent[-2:])) > 1:
+                    carried = None  # "DM responds... PM also... IBM rarely...": after a run across subtypes, the family
+                subtype = tag_subtype(sentence, section.subtype, default, carried)
                 carried = named or (carried if subtype == carried else None)
+                recent = recent + [named] if named else []
                 refers = _REFERS_BACK_RE.match(sentence.strip()) or _REFERS_TO_GROUP_RE.search(sentence)
                 context = previous if refers else ""
                 domain = tag_domain(sentence)
