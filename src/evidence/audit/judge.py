@@ -73,6 +73,21 @@ _ABSOLUTE_RE = re.compile(
 _TEMPERED_RE = re.compile(
     r"\b(?:less|limited|modest|unclear|uncertain|questionable|unpredictable|inconsistent|mixed|marginal(?:ly)?|slight(?:ly)?"
     r"|minimal|inconclusive|only (?:about|around|a|some|in)|no (?:way|evidence|proof)|resists?|unproven)\b", re.I)
+# Statements about other treatments: the base holds IVIG evidence only.
+_OTHER_DRUG_RE = re.compile(
+    r"\b(?:steroids?|corticosteroids?|glucocorticoids?|prednis\w+|immunosuppress\w+|methotrexate|azathioprine|mycophenolate"
+    r"|rituximab|cyclophosphamide|tacrolimus|ciclosporin|cyclosporine|hydroxychloroquine|csDMARDs?|DMARDs?)\b", re.I)
+_THESE_DRUGS_RE = re.compile(r"\b(?:these|such|those|the) (?:drugs|medications|medicines|agents)\b", re.I)
+_STRICT_IVIG_RE = re.compile(r"\bIVI?G\b|\bSCIG\b|immun[eo]\s*globulin|gamma\s*globulin|\bIg\b", re.I)
+
+
+def about_other_treatment(sentence: str, context: str = "") -> bool:
+    """The sentence speaks of other drugs (steroids, immunosuppressants), not of IVIG."""
+    if _STRICT_IVIG_RE.search(sentence) or (_STRICT_IVIG_RE.search(context) and not _THESE_DRUGS_RE.search(sentence)):
+        return False  # "IVIG may suit patients who: cannot tolerate high-dose steroids"
+    return bool(_OTHER_DRUG_RE.search(sentence) or (_THESE_DRUGS_RE.search(sentence) and _OTHER_DRUG_RE.search(context)))
+
+
 _COMMON_RE = re.compile(r"\b(?:common(?:ly)?|frequent(?:ly)?|most often)\b", re.I)
 # "To show benefit", "whether the treatments work": a benefit asked about, not asserted.
 _HYPOTHETICAL_RE = re.compile(
@@ -746,11 +761,15 @@ def registered_claim(sentence: str, subtype: str, evidence: Evidence, doc_id: st
     claims, texts = evidence.claims
     if not claims:
         return None
-    query = " ".join(sorted(set(tokens(sentence))))
+    said = set(tokens(sentence))
+    query = " ".join(sorted(said))
     for text, _score, i in process.extract(query, texts, scorer=fuzz.token_sort_ratio, limit=5, score_cutoff=CLAIM_MATCH):
         claim = claims[i]
         if claim.study != doc_id and (claim.subtype == subtype or "myositis" in (claim.subtype, subtype)):
-            if len(text.split()) >= 3:
+            words = set(text.split())
+            shared = said & words
+            # similar spelling is not the same claim: most of the shorter one's words must be shared
+            if len(words) >= 3 and len(shared) >= 3 and len(shared) >= 0.6 * min(len(said), len(words)):
                 return claim
     return None
 
@@ -875,7 +894,11 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     if figures and elsewhere and "figure_without_source" not in flags:
         flags.append("figure_without_source")
         notes.append(f"the figures come from a study the base does not hold ({', '.join(q.text for q in figures[:2])})")
-    if unheld and number_status not in ("match", "partial"):
+    if (about_other_treatment(sentence, context) and domain not in ("steroid_sparing", "treatment_position") and not focus
+            and number_status not in ("match", "partial", "mismatch")):
+        verdict, lead = "not_assessable", "about other treatments; the base holds IVIG evidence"
+        rows, flags = [], [f for f in flags if f == "figure_without_source"]
+    elif unheld and number_status not in ("match", "partial"):
         verdict, lead = "not_assessable", "about a study the page reports and the base does not hold"
         if figures and "figure_without_source" not in flags:
             flags.append("figure_without_source")

@@ -139,7 +139,7 @@ DOMAIN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("dosing", _any(
         r"\d\s*(?:g|grams?|mg)\s*(?:/|per)\s*(?:kg|kilo)", r"(?<!steroid )(?<!prednisone )\bdos(?:e|es|ing|age)\b", r"\bevery\s+(?:\d+|other)\b",
         r"\bonce a month\b", r"\bmonthly\b", r"\bconsecutive days\b", r"\bmaintenance\b", r"\binfusion (?:rate|schedule)",
-        r"\bstart(?:s|ed)? slowly\b", r"\binfusions? (?:can |may |usually )?take\b", r"\bschedule\b",
+        r"\bstart(?:s|ed)? slowly\b", r"\binfusions? (?:can |may |usually |often )?tak(?:e|es|ing)\b", r"\bschedule\b",
         r"\bloading\b", r"\bm[gl]\s*/\s*kg\s*/", r"\b(?:maximum|initial|starting|infusion) rates?\b")),
     ("product", _any(
         r"gamunex", r"privigen", r"octagam", r"gammagard", r"panzyga", r"hizentra", r"flebogamma", r"gammaked",
@@ -397,10 +397,14 @@ _REFERS_BACK_RE = re.compile(
     re.I)
 
 
+# A bullet item that continues a lead-in ("...for patients who:" / "Have persistent weakness despite steroids").
+_BARE_VERB_RE = re.compile(
+    r"(?:have|has|had|are|is|were|can['\u2019]?t|cannot|can|could|struggle|need|experience|develop|show|do|don['\u2019]t"
+    r"|did|want|live|suffer|take|get|cannot|fail|respond)\b", re.I)
 _ASSERTS_RE = re.compile(
     r"\b(?:is|are|can|may|helps?|improves?|causes?|works?|reduces?|treats?|lowers?|raises?|increases?|prevents?|"
     r"cures?|relieves?|restores?|protects?)\b", re.I)
-_COMPOUND_RE = re.compile(r"\s*;\s+|,?\s+but\s+|,\s+while\s+|,\s+although\s+|,\s+whereas\s+", re.I)
+_COMPOUND_RE = re.compile(r"\s*;\s+|,?\s+but\s+|,\s+while\s+|,\s+(?:al)?though\s+|,\s+whereas\s+", re.I)
 
 
 def heading_asserts(title: str) -> bool:
@@ -436,6 +440,7 @@ def candidates(doc: Document) -> tuple[list[Candidate], list[Section], str]:
             continue
         carried: str | None = None  # the subtype the previous sentence named: "It" and "this form" refer back
         recent: list[str] = []  # the subtypes the sentences just before named, one each
+        lead_in = ""  # "IVIG may be considered for patients who:" before its bullet items
         previous = ""
         texts = _merge_short_bullets(section.blocks)
         if heading_asserts(section.title):
@@ -457,7 +462,10 @@ def candidates(doc: Document) -> tuple[list[Candidate], list[Section], str]:
                 carried = named or (carried if subtype == carried else None)
                 recent = recent + [named] if named else []
                 refers = _REFERS_BACK_RE.match(sentence.strip()) or _REFERS_TO_GROUP_RE.search(sentence)
-                context = previous if refers else ""
+                continues = lead_in and _BARE_VERB_RE.match(sentence.strip())
+                context = lead_in if continues else previous if refers else ""
+                if not continues:
+                    lead_in = sentence if sentence.rstrip().endswith(":") else ""
                 domain = tag_domain(sentence)
                 if context and not any(pattern.search(sentence) for _, pattern in DOMAIN_PATTERNS):
                     # "They are raised step by step": the outcome of what it refers to; "for these patients
