@@ -1172,3 +1172,35 @@ def test_little_benefit_matches_null_trials_and_a_benefit_asked_about_is_no_clai
     s = one(tmp_path, evidence, "Inclusion body myositis",
             "Trials in inclusion body myositis must run long enough to show whether IVIG improves muscle strength.")
     assert s.verdict != "contradicted"
+
+
+def test_a_lowered_maintenance_dose_is_not_held_against_induction_regimens():
+    from evidence.audit.match import Regimen
+    from evidence.audit.numbers import number_check
+    regimens = [Regimen("trial_ivig", "dm", "Table 1", dose=2.0, days=(2.0, 5.0), interval=4.0)]
+    status, detail = number_check("The maintenance dose is lowered to 1 g/kg.", "dm", [], regimens)
+    assert status == "nothing to compare" and "maintenance" in detail
+    status, _ = number_check("IVIG is given at 1 g/kg per course.", "dm", [], regimens)
+    assert status == "mismatch"
+
+
+def test_research_needs_other_drugs_and_unheld_guidance_are_not_assessable(tmp_path, evidence):
+    s = one(tmp_path, evidence, "Inclusion body myositis",
+            "Trials in inclusion body myositis must be large and long to show a strength benefit of IVIG.")
+    assert s.verdict == "not_assessable" and "research should do" in s.judgement.reason
+    s = one(tmp_path, evidence, "Dermatomyositis", "Methotrexate improves the total improvement score in dermatomyositis.")
+    assert s.verdict == "not_assessable" and "other treatments" in s.judgement.reason
+    s = one(tmp_path, evidence, "Dermatomyositis",
+            "NHS England commissioning policy allows IVIG for dermatomyositis with a low total improvement score.")
+    assert s.verdict == "not_assessable" and "NHS England" in s.judgement.reason
+
+
+def test_a_bullet_item_continues_its_lead_in(tmp_path):
+    (tmp_path / "page.txt").write_text(
+        "Who may benefit\nIVIG may be considered for patients who:\n"
+        "- Have persistent muscle weakness despite trying corticosteroids or other immunosuppressive medications for months.\n"
+        "- Cannot tolerate high-dose steroids because of other health conditions such as diabetes or osteoporosis.\n",
+        encoding="utf-8")
+    kept = [c for c in candidates(read_document(tmp_path / "page.txt"))[0] if c.status == "kept"]
+    items = [c for c in kept if c.sentence.startswith(("Have", "Cannot"))]
+    assert items and all(c.context.startswith("IVIG may be considered") for c in items)

@@ -59,7 +59,14 @@ _EFFICACY_RE = re.compile(
     r"|helpful|promising|useful|valuable|worthwhile)\b", re.I)
 # A sentence about trials or the evidence itself ("the earlier trials were small"), or a study's design.
 _EVIDENCE_TALK_RE = re.compile(
-    r"\b(?:trials?|stud(?:y|ies)|evidence|data|research|placebo|double-blind|randomi[sz]ed|open-label|extension)\b", re.I)
+    r"\b(?:trials?|stud(?:y|ies)|studied|tested|investigated|evaluated|evidence|data|research|placebo|double-blind"
+    r"|randomi[sz]ed|open-label|extension)\b", re.I)
+# "Trials must be large and long": what research should do, not what it found.
+_RESEARCH_NEEDS_RE = re.compile(
+    r"\b(?:trials?|stud(?:y|ies)|research)\b[^.]{0,40}\b(?:must|should|need to|needs to|ought to|would need)\b", re.I)
+# A guideline or policy a sentence attributes to a body by name ("NHS England commissioning policy").
+_GUIDANCE_WORD_RE = re.compile(r"\b(?:guidance|guidelines?|polic(?:y|ies)|criteria|consensus|recommendations?)\b", re.I)
+_BODY_RE = re.compile(r"\b(?:[A-Z]{2,6}(?: [A-Z][a-z]+)?|Department of Health|Ministry of Health)\b")
 _NEGATION_RE = re.compile(r"\b(?:not|no|never|without|neither|nor|fail(?:ed|s)?|lack\w*)\b|n['\u2019]t\b", re.I)
 _HEDGE_RE = re.compile(
     r"\b(?:may|might|can|could|some|often|usually|generally|typically|mostly|possibl\w*|probabl\w*|potential\w*|suggest\w*"
@@ -72,13 +79,32 @@ _ABSOLUTE_RE = re.compile(
 # Tempered efficacy ("less predictable", "limited", "questionable") agrees with null trials rather than defying them.
 _TEMPERED_RE = re.compile(
     r"\b(?:less|limited|modest|unclear|uncertain|questionable|unpredictable|inconsistent|mixed|marginal(?:ly)?|slight(?:ly)?"
-    r"|minimal|inconclusive|only (?:about|around|a|some|in)|no (?:way|evidence|proof)|resists?|unproven)\b", re.I)
+    r"|minimal|inconclusive|only (?:about|around|a|some|in)|no (?:evidence|proof)|resists?|unproven|short-lived|transient"
+    r"|temporary)\b", re.I)
 # Statements about other treatments: the base holds IVIG evidence only.
 _OTHER_DRUG_RE = re.compile(
     r"\b(?:steroids?|corticosteroids?|glucocorticoids?|prednis\w+|immunosuppress\w+|methotrexate|azathioprine|mycophenolate"
     r"|rituximab|cyclophosphamide|tacrolimus|ciclosporin|cyclosporine|hydroxychloroquine|csDMARDs?|DMARDs?)\b", re.I)
 _THESE_DRUGS_RE = re.compile(r"\b(?:these|such|those|the) (?:drugs|medications|medicines|agents)\b", re.I)
 _STRICT_IVIG_RE = re.compile(r"\bIVI?G\b|\bSCIG\b|immun[eo]\s*globulin|gamma\s*globulin|\bIg\b", re.I)
+
+
+def _unheld_guidance(sentence: str, evidence: Evidence) -> str:
+    """The body whose guidance the sentence cites ("NHS England policy allows...") when the base holds no
+    recommendation or guidance study of that body; else ""."""
+    if not _GUIDANCE_WORD_RE.search(sentence):
+        return ""
+    bodies = [m.group(0) for m in _BODY_RE.finditer(sentence)
+              if m.group(0).split()[0] not in _NOT_BODIES]
+    if not bodies:
+        return ""
+    held = " ".join(f"{r.label} {r.study}" for r in evidence.rows if r.kind == "recommendation" or r.design == "guideline")
+    held_low = held.lower()
+    missing = [b for b in bodies if b.split()[0].lower() not in held_low]
+    return missing[0] if missing and len(missing) == len(bodies) else ""
+
+
+_NOT_BODIES = frozenset("IVIG IVIg IG SCIG DM PM IBM IMNM JDM IIM ILD CK MMT TIS FDA EMA US UK USA RCT RCTs TEE VTE".split())
 
 
 def about_other_treatment(sentence: str, context: str = "") -> bool:
@@ -894,7 +920,12 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     if figures and elsewhere and "figure_without_source" not in flags:
         flags.append("figure_without_source")
         notes.append(f"the figures come from a study the base does not hold ({', '.join(q.text for q in figures[:2])})")
-    if (about_other_treatment(sentence, context) and domain not in ("steroid_sparing", "treatment_position") and not focus
+    body = _unheld_guidance(sentence, evidence)
+    if body and number_status not in ("match", "partial", "mismatch"):
+        verdict, lead, rows = "not_assessable", f"the base does not hold the {body} guidance the sentence cites", []
+    elif _RESEARCH_NEEDS_RE.search(sentence) and number_status not in ("match", "partial", "mismatch"):
+        verdict, lead, rows, flags = "not_assessable", "says what research should do, not what it found", [], []
+    elif (about_other_treatment(sentence, context) and domain not in ("steroid_sparing", "treatment_position") and not focus
             and number_status not in ("match", "partial", "mismatch")):
         verdict, lead = "not_assessable", "about other treatments; the base holds IVIG evidence"
         rows, flags = [], [f for f in flags if f == "figure_without_source"]
@@ -907,7 +938,8 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     elif number_status == "mismatch":
         wrong = next((d for d in number_detail.split(" | ") if "mismatch" in d or " vs " in d), number_detail)
         verdict, lead = "contradicted", f"the stated figure disagrees: {wrong}"
-    elif "null_trial" in flags and (subtype != "myositis" or _UNIVERSAL_RE.search(sentence)) and rows and not hedged:
+    elif ("null_trial" in flags and (subtype != "myositis" or _UNIVERSAL_RE.search(sentence)) and rows and not hedged
+          and (_STRICT_IVIG_RE.search(f"{context} {sentence}") or focus or _IVIG_RE.search(sentence))):
         # "works for all types of myositis" is contradicted by one subtype's null trials, like a claim about that subtype.
         verdict, lead = "contradicted", "efficacy stated where controlled trials were null"
     elif managing and not rows:

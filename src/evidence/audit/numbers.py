@@ -241,7 +241,10 @@ def _regimen_value(r: Regimen, kind: str) -> str:
     return _fmt(value)
 
 
-def check_regimen(q: Quantity, regimens: list[Regimen], subtype: str) -> Check:
+_MAINTENANCE_RE = re.compile(r"\bmaintenance\b|\blower(?:ed)?\b|\breduc\w*|\btaper\w*|\bdecreas\w*|\bonce stable\b", re.I)
+
+
+def check_regimen(q: Quantity, regimens: list[Regimen], subtype: str, sentence: str = "") -> Check:
     """A stated dose, course length or interval against the IVIG regimens of the statement's subtype.
 
     All subtypes count when the statement is about myositis in general or its subtype
@@ -265,6 +268,10 @@ def check_regimen(q: Quantity, regimens: list[Regimen], subtype: str) -> Check:
         elsewhere = [r for r in usable if r.subtype != subtype and _classify(q, r) == "match"]
         if elsewhere:
             detail += f"; exactly as in other-subtype regimens {_cite(elsewhere)}"
+    if status == "mismatch" and q.kind == "dose" and _MAINTENANCE_RE.search(sentence):
+        # "the maintenance dose is lowered to 1 g/kg": the regimens give induction doses, no like for it
+        return Check("nothing to compare", f"{label.format(q.shown())} as a maintenance or lowered dose: no regimen gives one "
+                                           f"({who} give {label.format(values)})")
     return Check(status, detail)
 
 
@@ -381,7 +388,7 @@ def number_check(sentence: str, subtype: str, linked: list[EvidenceRow], regimen
     several = sum(q.kind == "percent" for q in quantities) >= 2
     for q in quantities:
         if q.kind in _REGIMEN_FIELD:
-            checks.append(check_regimen(q, regimens, subtype))
+            checks.append(check_regimen(q, regimens, subtype, sentence))
         elif q.kind == "percent":
             check = check_percent(q, linked)
             if several and check.status == "partial":

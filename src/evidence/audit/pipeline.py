@@ -29,7 +29,7 @@ from .match import Evidence, EvidenceRow, load_evidence, tokens
 from .numbers import extract_quantities, number_check
 from .read import Document, read_document
 from .refs import RefMatch, audit_references
-from .tag import Candidate, candidates, listed_domains, mentioned_subtypes
+from .tag import DOMAIN_PATTERNS, Candidate, candidates, listed_domains, mentioned_subtypes
 
 # --------------------------------------------------------------------------- audit
 
@@ -253,6 +253,9 @@ def _statements(doc_id: str, kept: list[Candidate], evidence: Evidence, hosts: f
         if focus or unheld:
             carried = (c.section, focus, unheld)
             c = _with_study_subtype(c, focus, evidence)
+        if c.subtype == "ibm" and c.outcome_domain == "composite" and not _COMPOSITE_WORDS_RE.search(c.sentence):
+            # IBM's trials measured strength: a benefit named no further is judged on strength
+            c = replace(c, outcome_domain="strength")
         for k, domain in enumerate(listed_domains(c.sentence, c.outcome_domain)):
             statement_id = f"{doc_id}_s{n:03d}" + ("" if k == 0 else chr(ord("a") + k - 1))
             out.append(_statement(statement_id, c, domain, doc_id, evidence, hosts, focus, unheld))
@@ -260,6 +263,9 @@ def _statements(doc_id: str, kept: list[Candidate], evidence: Evidence, hosts: f
 
 
 _GENERAL_RE = re.compile(r"\b(?:studies|trials|reviews?|meta-analys\w*|in general|generally|usually|most patients)\b", re.I)
+
+
+_COMPOSITE_WORDS_RE = dict(DOMAIN_PATTERNS)["composite"]
 
 
 def _page_study(title: str, kept: list[Candidate], evidence: Evidence) -> tuple[str, str] | None:
