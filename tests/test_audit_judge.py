@@ -1204,3 +1204,22 @@ def test_a_bullet_item_continues_its_lead_in(tmp_path):
     kept = [c for c in candidates(read_document(tmp_path / "page.txt"))[0] if c.status == "kept"]
     items = [c for c in kept if c.sentence.startswith(("Have", "Cannot"))]
     assert items and all(c.context.startswith("IVIG may be considered") for c in items)
+
+
+def test_each_listed_harm_figure_is_held_against_its_own_harm(tmp_path):
+    kw = dict(study="trialz", label="TRIALZ", kind="adverse_event", tier="primary", design="rct_parallel")
+    rows = [
+        _row("trialz_ae21", "headache related TRIALZ", "dm", "safety", percent=42.1, counts=(40, 95),
+             outcome="Headache (drug-related)", figure="trialz_ivig: 40/95 patients", **kw),
+        _row("trialz_ae22", "pyrexia fever related TRIALZ", "dm", "safety", percent=18.9, counts=(18, 95),
+             outcome="Pyrexia (drug-related)", figure="trialz_ivig: 18/95 patients", **kw),
+        _row("trialz_ae23", "nausea related TRIALZ", "dm", "safety", percent=15.8, counts=(15, 95),
+             outcome="Nausea (drug-related)", figure="trialz_ivig: 15/95 patients", **kw),
+    ]
+    ev = _with_rows(tmp_path, *rows)
+    s = one(tmp_path, ev, "Dermatomyositis",
+            "On IVIG for dermatomyositis, headache affected 42%, pyrexia 19% and nausea 16% of patients.")
+    assert s.number_check == "match" and [r.id for r in s.judgement.evidence] == ["trialz_ae21", "trialz_ae22", "trialz_ae23"]
+    s = one(tmp_path, ev, "Dermatomyositis",
+            "On IVIG for dermatomyositis, headache affected 42%, pyrexia 35% and nausea 16% of patients.")
+    assert s.number_check != "match"

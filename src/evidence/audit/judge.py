@@ -53,7 +53,7 @@ EFFICACY_DOMAINS = frozenset(
 _GENERIC = frozenset(tokens(
     "ivig immunoglobulin immune globulin intravenous myositis patients patient people treatment therapy treated study "
     "studies trial trials disease used use help helps"))
-_EFFICACY_RE = re.compile(
+EFFICACY_RE = re.compile(
     r"\b(?:improv\w*|effective\w*|efficacy|benefi\w*|helps?|helped|works?|respon\w+|reduc\w+|reliev\w+|restor\w+|"
     r"stronger|better|easier|regain\w*|comes? back|clear(?:s|ed)?|success\w*|treat(?:s|ed)? effectively"
     r"|helpful|promising|useful|valuable|worthwhile)\b", re.I)
@@ -442,6 +442,11 @@ _COST_RE = re.compile(r"\bcost(?:s|ly|-effective\w*)?\b|\bprices?\b|\bexpensive\
 _SIGNALS_RE = re.compile(r"\b(?:signals?|signs? of|indicates?|could indicate|points? to|warns? of)\b", re.I)
 
 
+def all_harms(sentence: str) -> set[str]:
+    """Every harm the sentence names ("headache (42%), pyrexia (19%) and nausea (16%)")."""
+    return set(tokens(sentence)) & _HARM_WORDS
+
+
 def harms_named(sentence: str) -> set[str]:
     """The harm a sentence is about: the first it names ("aseptic meningitis, which causes severe
     headache, affects under 1%": the meningitis), or the one a sign points to ("severe headache
@@ -512,7 +517,7 @@ def _cite(rows: list[EvidenceRow], limit: int = 2) -> str:
 
 
 def _is_efficacy(sentence: str, domain: str) -> bool:
-    return domain in EFFICACY_DOMAINS and bool(_EFFICACY_RE.search(sentence))
+    return domain in EFFICACY_DOMAINS and bool(EFFICACY_RE.search(sentence))
 
 
 def _negated(sentence: str) -> bool:
@@ -903,8 +908,8 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
 
     # "No patient improved" is about the treatment's effect too, negated or not.
     about_ivig = (bool(_IVIG_RE.search(sentence)) or bool(_IVIG_RE.search(context)) or efficacy
-                  or (domain in EFFICACY_DOMAINS and bool(_TEMPERED_RE.search(sentence)) and bool(_EFFICACY_RE.search(sentence)))
-                  or (domain in EFFICACY_DOMAINS and bool(_EFFICACY_RE.search(sentence)))
+                  or (domain in EFFICACY_DOMAINS and bool(_TEMPERED_RE.search(sentence)) and bool(EFFICACY_RE.search(sentence)))
+                  or (domain in EFFICACY_DOMAINS and bool(EFFICACY_RE.search(sentence)))
                   or any(r.study in focus for r in rows)  # a sentence about the study it names or follows
                   or number_status in ("match", "partial")
                   or domain in ("safety", "dosing", "regulatory", "product")
@@ -948,7 +953,7 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         # "IVIG improves survival" with no study behind it: a benefit asserted, none shown.
         verdict, lead = "not_supported", "no study in the base shows this benefit"
     elif (_COST_RE.search(sentence) and number_status != "mismatch"
-          and not _EFFICACY_RE.search(_COST_RE.sub(" ", sentence))):  # "clinically and cost-effective": the benefit is judged
+          and not EFFICACY_RE.search(_COST_RE.sub(" ", sentence))):  # "clinically and cost-effective": the benefit is judged
         verdict, lead = "not_assessable", "the base holds no cost, price or insurance data"
     elif not rows and finding is None:
         verdict = "not_supported" if figures and about_ivig else "not_assessable"
@@ -961,7 +966,7 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         verdict, lead = "not_supported", "not borne out by the base"
     elif flags or number_status == "partial":
         verdict, lead = "partly_supported", "overstated or only partly backed"
-    elif (domain == "composite" and not _EFFICACY_RE.search(sentence) and not figures and number_status != "match"
+    elif (domain == "composite" and not EFFICACY_RE.search(sentence) and not figures and number_status != "match"
           and not _negated(sentence)
           and not focus and not _EVIDENCE_TALK_RE.search(f"{context} {sentence}")):
         # No outcome named and no benefit claimed ("the doctor may order a saline drip"): nothing to weigh.
@@ -972,7 +977,7 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         verdict, lead = "partly_supported", "the base shows tissue changes after IVIG, not how IVIG acts"
     elif domain == "mechanism":
         verdict, lead = "not_assessable", "no study of how IVIG acts is in the base"
-    elif (domain in EFFICACY_DOMAINS and _TEMPERED_RE.search(sentence) and _EFFICACY_RE.search(sentence)
+    elif (domain in EFFICACY_DOMAINS and _TEMPERED_RE.search(sentence) and EFFICACY_RE.search(sentence)
           and finding and (finding.null or finding.certainty in CERTAINTY_LOW) and rows):
         # "only marginal improvement", "inconclusive": what null or weak trials show
         verdict, lead = "supported", "consistent with the base: the trials found little or no benefit"

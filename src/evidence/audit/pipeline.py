@@ -12,8 +12,10 @@ import pandas as pd
 
 from .. import vocab
 from .judge import (
+    EFFICACY_RE,
     MAX_EVIDENCE,
     Judgement,
+    all_harms,
     allowed_row,
     harms_named,
     introduces_study,
@@ -253,7 +255,8 @@ def _statements(doc_id: str, kept: list[Candidate], evidence: Evidence, hosts: f
         if focus or unheld:
             carried = (c.section, focus, unheld)
             c = _with_study_subtype(c, focus, evidence)
-        if c.subtype == "ibm" and c.outcome_domain == "composite" and not _COMPOSITE_WORDS_RE.search(c.sentence):
+        if (c.subtype == "ibm" and c.outcome_domain == "composite" and not _COMPOSITE_WORDS_RE.search(c.sentence)
+                and EFFICACY_RE.search(c.sentence)):
             # IBM's trials measured strength: a benefit named no further is judged on strength
             c = replace(c, outcome_domain="strength")
         for k, domain in enumerate(listed_domains(c.sentence, c.outcome_domain)):
@@ -266,6 +269,24 @@ _GENERAL_RE = re.compile(r"\b(?:studies|trials|reviews?|meta-analys\w*|in genera
 
 
 _COMPOSITE_WORDS_RE = dict(DOMAIN_PATTERNS)["composite"]
+
+
+def _listed_harm_rows(sentence: str, domain: str, evidence: Evidence, hosts: frozenset[str]) -> list[EvidenceRow]:
+    """For "headache (42%), pyrexia (19%) and nausea (16%)": one row per figure, each on a harm the sentence
+    names and agreeing with it; [] unless every figure finds one. Each figure is held against its own harm."""
+    percents = [q for q in extract_quantities(sentence) if q.kind == "percent"]
+    harms = all_harms(sentence)
+    if domain != "safety" or len(percents) < 2 or len(harms) < 2:
+        return []
+    pool = [r for r in evidence.rows if r.domain == "safety" and r.table != "claims" and r.percent is not None
+            and harms & set(tokens(r.outcome)) and allowed_row(r, hosts)]
+    picked: list[EvidenceRow] = []
+    for q in percents:
+        hit = next((r for r in pool if abs(r.percent - q.low) <= 1.0 and r not in picked), None)
+        if hit is None:
+            return []
+        picked.append(hit)
+    return picked
 
 
 def _page_study(title: str, kept: list[Candidate], evidence: Evidence) -> tuple[str, str] | None:
@@ -323,6 +344,9 @@ def _statement(statement_id: str, c: Candidate, domain: str, doc_id: str, eviden
         # a label's stated rates are descriptive rows, and the only rows that state a rate
         candidates_ += [r for r in rows if r.domain == "dosing" and r not in candidates_]
     comparable = like_rows(c.sentence, candidates_, focus)
+    listed = _listed_harm_rows(c.sentence, domain, evidence, hosts)
+    if listed:
+        comparable = listed
     named = frozenset(r.id for r in comparable if names_study(c.sentence, r) or r.study in focus)
     status, detail = number_check(c.sentence, c.subtype, comparable, evidence.regimens, evidence.rate_rows, named)
     if status == "partial" and comparable and len({r.study for r in comparable}) == 1:
