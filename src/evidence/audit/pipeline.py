@@ -281,8 +281,15 @@ def _listed_harm_rows(sentence: str, domain: str, evidence: Evidence, hosts: fro
     pool = [r for r in evidence.rows if r.domain == "safety" and r.table != "claims" and r.percent is not None
             and harms & set(tokens(r.outcome)) and allowed_row(r, hosts)]
     picked: list[EvidenceRow] = []
+    start = 0
     for q in percents:
-        hit = next((r for r in pool if abs(r.percent - q.low) <= 1.0 and r not in picked), None)
+        at = sentence.find(q.text, start)
+        if at < 0:
+            return []
+        own = all_harms(sentence[start:at])  # the harm named between the previous figure and this one
+        start = at + len(q.text)
+        hit = next((r for r in pool if own & set(tokens(r.outcome)) and abs(r.percent - q.low) <= 1.0
+                    and r not in picked), None)
         if hit is None:
             return []
         picked.append(hit)
