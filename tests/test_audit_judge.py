@@ -1223,3 +1223,25 @@ def test_each_listed_harm_figure_is_held_against_its_own_harm(tmp_path):
     s = one(tmp_path, ev, "Dermatomyositis",
             "On IVIG for dermatomyositis, headache affected 42%, pyrexia 35% and nausea 16% of patients.")
     assert s.number_check != "match"
+
+
+def test_usage_trends_and_product_facts_no_row_states_are_not_assessable(tmp_path, evidence):
+    s = one(tmp_path, evidence, "Dermatomyositis", "IVIG is used more and more for refractory dermatomyositis.")
+    assert s.verdict == "not_assessable" and "how often IVIG is used" in s.judgement.reason
+    fact = EvidenceRow("brandx_iga", "products", "Brandx iga content IgA product brand", "any_indication", "product",
+                       "label", study="brandx_label", label="Brandx", outcome="iga content", figure="trace IgA",
+                       kind="product_fact")
+    ev = _with_rows(tmp_path, fact)
+    s = one(tmp_path, ev, "About IVIG", "Brandx IVIG is made of antibodies pooled from healthy donors.")
+    assert s.verdict == "not_assessable" and "product fact" in s.judgement.reason
+    s = one(tmp_path, ev, "About IVIG", "Brandx IVIG contains only trace amounts of IgA.")
+    assert s.verdict != "not_assessable"
+
+
+def test_a_page_reporting_a_cohort_the_base_lacks_keeps_its_figures_unjudged(tmp_path, evidence):
+    statements = audit_text(tmp_path, evidence, (
+        "IVIG in inflammatory myositis: experience in a tertiary centre\nMethods\n"
+        "Twenty-three patients with dermatomyositis given IVIG were followed for a mean of 31 months.\nResults\n"
+        "The total improvement score response was reached by 43% of patients with dermatomyositis on IVIG.\n"))
+    s = statements["The total improvement score response was reached by 43% of patients with dermatomyositis on IVIG."]
+    assert s.verdict == "not_assessable" and "does not hold" in s.judgement.reason

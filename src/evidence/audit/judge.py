@@ -33,7 +33,7 @@ import numpy as np
 from .. import vocab
 from ..stats import risk_difference
 from .match import Evidence, EvidenceRow, Finding, tokens
-from .numbers import extract_quantities
+from .numbers import extract_quantities, normalise_numbers
 from .tag import _EMPHASIS_RE, mentioned_subtypes
 
 FLAGS = {
@@ -87,6 +87,26 @@ _OTHER_DRUG_RE = re.compile(
     r"|rituximab|cyclophosphamide|tacrolimus|ciclosporin|cyclosporine|hydroxychloroquine|csDMARDs?|DMARDs?)\b", re.I)
 _THESE_DRUGS_RE = re.compile(r"\b(?:these|such|those|the) (?:drugs|medications|medicines|agents)\b", re.I)
 _STRICT_IVIG_RE = re.compile(r"\bIVI?G\b|\bSCIG\b|immun[eo]\s*globulin|gamma\s*globulin|\bIg\b", re.I)
+
+
+# How much IVIG is used: prescribing data the base does not hold.
+_USAGE_RE = re.compile(
+    r"\bmore and more\b|\bincreasingly (?:used|common|prescribed)\b|\b(?:growing|rising|increasing) use\b"
+    r"|\bused (?:more|less) (?:often|and)\b|\b(?:most|second|third) (?:most )?(?:commonly |often |frequently )?used\b", re.I)
+_PRODUCT_GENERIC = frozenset(tokens(
+    "ivig immunoglobulin immune globulin intravenous product products brand brands made contain contains healthy "
+    "human people patient patients antibody antibodies"))
+
+
+def _product_fact_missing(sentence: str, rows: list[EvidenceRow]) -> bool:
+    """A product statement whose distinctive words ("donors", "pooled") no offered row shares."""
+    said = set(tokens(sentence)) - _PRODUCT_GENERIC - _GENERIC - _MODIFIERS
+    if not said:
+        return False
+    brands = {w for r in rows for w in _label_parts(r.label)}
+    said -= brands
+    seen = {w for r in rows for w in tokens(f"{r.outcome} {r.figure}")}
+    return bool(said) and not (said & seen)
 
 
 def _unheld_guidance(sentence: str, evidence: Evidence) -> str:
@@ -328,9 +348,15 @@ _INTRODUCES_RE = re.compile(
     r"|surveyed)\b", re.I)
 
 
+_COHORT_RE = re.compile(
+    r"\b\d{2,5}\s+(?:[\w/-]+\s+){0,5}?(?:patients|participants|adults|children|people|subjects)\b[^.]{0,80}?"
+    r"\b(?:were|was)\s+(?:\w+\s+)?(?:followed|treated|given|included|enrolled|studied|analy[sz]ed|reviewed|identified)\b", re.I)
+
+
 def introduces_study(sentence: str) -> bool:
-    """The sentence presents a study of its own ("researchers reviewed 400 patients", "in a new cohort study")."""
-    if _INTRODUCES_RE.search(sentence):
+    """The sentence presents a study of its own ("researchers reviewed 400 patients", "in a new cohort study",
+    "23 patients given IVIG were followed for 31 months")."""
+    if _INTRODUCES_RE.search(sentence) or _COHORT_RE.search(normalise_numbers(sentence)):
         return True
     # "a retrospective study of 412 patients" whose size no study of the base has
     return bool(_OTHER_STUDY_RE.search(sentence) and any(p.search(sentence) for p, _ in _DESIGN_WORDS)
@@ -926,7 +952,12 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         flags.append("figure_without_source")
         notes.append(f"the figures come from a study the base does not hold ({', '.join(q.text for q in figures[:2])})")
     body = _unheld_guidance(sentence, evidence)
-    if body and number_status not in ("match", "partial", "mismatch"):
+    product_gap = domain == "product" and _product_fact_missing(sentence, rows)
+    if _USAGE_RE.search(sentence) and number_status not in ("match", "partial", "mismatch"):
+        verdict, lead, rows = "not_assessable", "the base holds no data on how often IVIG is used", []
+    elif product_gap and number_status not in ("match", "partial", "mismatch") and not flags:
+        verdict, lead, rows = "not_assessable", "no row in the base states this product fact", []
+    elif body and number_status not in ("match", "partial", "mismatch"):
         verdict, lead, rows = "not_assessable", f"the base does not hold the {body} guidance the sentence cites", []
     elif _RESEARCH_NEEDS_RE.search(sentence) and number_status not in ("match", "partial", "mismatch"):
         verdict, lead, rows, flags = "not_assessable", "says what research should do, not what it found", [], []
@@ -1003,7 +1034,8 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         verdict, lead, rows = similar
         basis = _cite(rows)
     position = (_position_check(sentence, subtype, evidence, hosts)
-                if domain == "treatment_position" and number_status != "mismatch" and not approval else None)
+                if domain == "treatment_position" and number_status != "mismatch" and not approval
+                and not _USAGE_RE.search(sentence) and not unheld else None)
     if position:
         verdict, lead, rows = position
         basis = _cite(rows)

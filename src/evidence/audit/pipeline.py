@@ -242,18 +242,25 @@ def _statements(doc_id: str, kept: list[Candidate], evidence: Evidence, hosts: f
     # (section, studies its sentences named, whether the last study named is one the base does not hold)
     carried: tuple[str, frozenset[str], bool] = ("", frozenset(), False)
     page_study = _page_study(title, kept, evidence)
+    # A page reporting a study the base does not hold (an abstract, a news item): its figures are that study's.
+    page_unheld = (not page_study and not any(named_studies(c.sentence, evidence) for c in kept)
+                   and (bool(_STUDY_TITLE_RE.search(title)) and not named_studies(title, evidence)
+                        or any(introduces_study(c.sentence) for c in kept[:12])))
     for n, c in enumerate(kept, start=1):
         focus = named_studies(c.sentence, evidence)
         unheld = not focus and introduces_study(c.sentence)
         if not focus and not unheld and carried[0] == c.section and (c.context or _POINTS_BACK_RE.search(c.sentence)):
             focus, unheld = carried[1], carried[2]
+        if focus or unheld:
+            carried = (c.section, focus, unheld)
+            c = _with_study_subtype(c, focus, evidence)
+        if not focus and not unheld and page_unheld and extract_quantities(c.sentence) and not _GENERAL_RE.search(c.sentence):
+            unheld = True  # (not carried: the page, not this sentence, introduced the study)
         if not focus and not unheld and page_study and extract_quantities(c.sentence) and not _GENERAL_RE.search(c.sentence):
             # A page about one trial ("ProDERM shows benefit..."): its figures are that trial's.
             study_subtype = page_study[1]
             if c.subtype in (study_subtype, "myositis"):
                 focus = frozenset({page_study[0]})
-        if focus or unheld:
-            carried = (c.section, focus, unheld)
             c = _with_study_subtype(c, focus, evidence)
         if (c.subtype == "ibm" and c.outcome_domain == "composite" and not _COMPOSITE_WORDS_RE.search(c.sentence)
                 and EFFICACY_RE.search(c.sentence)):
@@ -265,6 +272,8 @@ def _statements(doc_id: str, kept: list[Candidate], evidence: Evidence, hosts: f
     return out
 
 
+_STUDY_TITLE_RE = re.compile(
+    r"\b(?:experience|cohort|retrospective|prospective|case series|a (?:\w+ )?study|single[- ]cent(?:re|er)|tertiary)\b", re.I)
 _GENERAL_RE = re.compile(r"\b(?:studies|trials|reviews?|meta-analys\w*|in general|generally|usually|most patients)\b", re.I)
 
 

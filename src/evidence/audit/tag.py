@@ -149,7 +149,8 @@ DOMAIN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"headache", r"meningitis", r"kidney", r"\brenal\b", r"thrombo", r"\bclots?\b", r"\bVTE\b", r"\bDVT\b", r"\bembolism", r"side[- ]effects?", r"adverse",
         r"\breactions?\b", r"chest pain", r"\bbreath", r"hydrat", r"\bhives\b", r"allerg", r"\bfever\b", r"chills", r"nausea", r"anaphyla", r"allerg", r"hives", r"ha?emoly", r"\bstroke\b",
         r"tolerat", r"\bsafe(?:ly|ty)?\b", r"\brisks?\b", r"\bcomplications?\b", r"pre-?medicat", r"acetaminophen",
-        r"paracetamol", r"antihistamine", r"\bsymptoms (?:usually )?(?:appear|fade|resolve)")),
+        r"paracetamol", r"antihistamine", r"\bsymptoms (?:usually )?(?:appear|fade|resolve)", r"\bclose(?:ly)? monitor\w*",
+        r"\blab(?:oratory)? tests?\b")),
     ("time_to_response", _any(
         r"\b(?:within|after|in)\s+(?:just\s+)?(?:a few|several|\d+(?:\s*(?:-|to)\s*\d+)?)\s+(?:days|weeks|months)\b",
         r"\b(?:weeks|months) (?:to|before) (?:improve|respond|see|notice|work)", r"\bquickly\b", r"\bsooner\b",
@@ -404,7 +405,7 @@ _BARE_VERB_RE = re.compile(
 _ASSERTS_RE = re.compile(
     r"\b(?:is|are|can|may|helps?|improves?|causes?|works?|reduces?|treats?|lowers?|raises?|increases?|prevents?|"
     r"cures?|relieves?|restores?|protects?)\b", re.I)
-_COMPOUND_RE = re.compile(r"\s*;\s+|,?\s+but\s+|,\s+while\s+|,\s+(?:al)?though\s+|,\s+whereas\s+", re.I)
+_COMPOUND_RE = re.compile(r"\s*;\s+|,?\s+but\s+|,\s+while\s+|,\s+(?:al)?though\s+|,\s+whereas\s+|,\s+yet\s+", re.I)
 
 
 def heading_asserts(title: str) -> bool:
