@@ -152,9 +152,16 @@ def timing(seeds: list[Path], root: Path) -> tuple[int, float, float, float]:
     text = "\n\n".join(p.read_text(encoding="utf-8") for p in seeds)
     per_copy = len(text.split())
     copies = -(-WORDS // per_copy)
+    # whole lines up to WORDS words: the target is for a 10,000-word document, not for every page joined
+    lines, count = [], 0
+    for line in "\n\n".join([text] * copies).splitlines():
+        if count >= WORDS:
+            break
+        lines.append(line)
+        count += len(line.split())
     with tempfile.TemporaryDirectory() as tmp:
         big = Path(tmp) / "long-document.txt"
-        big.write_text("\n\n".join([text] * copies), encoding="utf-8")
+        big.write_text("\n".join(lines), encoding="utf-8")
         words = len(big.read_text(encoding="utf-8").split())
         _cached_evidence.cache_clear()
         start = time.perf_counter()

@@ -1245,3 +1245,8 @@ def test_a_page_reporting_a_cohort_the_base_lacks_keeps_its_figures_unjudged(tmp
         "The total improvement score response was reached by 43% of patients with dermatomyositis on IVIG.\n"))
     s = statements["The total improvement score response was reached by 43% of patients with dermatomyositis on IVIG."]
     assert s.verdict == "not_assessable" and "does not hold" in s.judgement.reason
+
+
+def test_raising_the_dose_is_not_supported_without_a_row_that_shows_it(tmp_path, evidence):
+    s = one(tmp_path, evidence, "Dosing", "When IVIG does not control dermatomyositis, the usual practice is to raise the dose.")
+    assert s.verdict == "not_supported" and "raised" in s.judgement.reason

@@ -89,6 +89,10 @@ _THESE_DRUGS_RE = re.compile(r"\b(?:these|such|those|the) (?:drugs|medications|m
 _STRICT_IVIG_RE = re.compile(r"\bIVI?G\b|\bSCIG\b|immun[eo]\s*globulin|gamma\s*globulin|\bIg\b", re.I)
 
 
+# Raising the dose or giving it more often: practice a dosing row would have to show.
+_ESCALATION_RE = re.compile(
+    r"\b(?:rais\w*|increas\w*|higher|escalat\w*|doubl\w*)\b[^.;]{0,30}?\b(?:dose|doses|dosing|frequency)\b"
+    r"|\b(?:more often|more frequent(?:ly)?)\b", re.I)
 # How much IVIG is used: prescribing data the base does not hold.
 _USAGE_RE = re.compile(
     r"\bmore and more\b|\bincreasingly (?:used|common|prescribed)\b|\b(?:growing|rising|increasing) use\b"
@@ -953,7 +957,11 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         notes.append(f"the figures come from a study the base does not hold ({', '.join(q.text for q in figures[:2])})")
     body = _unheld_guidance(sentence, evidence)
     product_gap = domain == "product" and _product_fact_missing(sentence, rows)
-    if _USAGE_RE.search(sentence) and number_status not in ("match", "partial", "mismatch"):
+    escalation = domain == "dosing" and bool(_ESCALATION_RE.search(sentence)) and not any(
+        _ESCALATION_RE.search(f"{r.outcome} {r.text}") for r in evidence.rows if r.domain == "dosing" and r.table != "claims")
+    if escalation and number_status != "match":
+        verdict, lead = "not_supported", "no row in the base shows IVIG doses raised or given more often"
+    elif _USAGE_RE.search(sentence) and number_status not in ("match", "partial", "mismatch"):
         verdict, lead, rows = "not_assessable", "the base holds no data on how often IVIG is used", []
     elif product_gap and number_status not in ("match", "partial", "mismatch") and not flags:
         verdict, lead, rows = "not_assessable", "no row in the base states this product fact", []
