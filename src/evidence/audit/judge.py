@@ -122,7 +122,7 @@ def _unheld_guidance(sentence: str, evidence: Evidence) -> str:
               if m.group(0).split()[0] not in _NOT_BODIES]
     if not bodies:
         return ""
-    held = " ".join(f"{r.label} {r.study}" for r in evidence.rows if r.kind == "recommendation" or r.design == "guideline")
+    held = " ".join(f"{r.label} {r.study}" for r in evidence.recommendation_rows)
     held_low = held.lower()
     missing = [b for b in bodies if b.split()[0].lower() not in held_low]
     return missing[0] if missing and len(missing) == len(bodies) else ""
@@ -606,7 +606,7 @@ def _approval_check(sentence: str, subtype: str, evidence: Evidence) -> tuple[st
     """
     if not (_APPROVAL_CLAIM_RE.search(sentence) and _IVIG_RE.search(sentence)):
         return None
-    rows = [r for r in evidence.rows if r.approval]
+    rows = evidence.approval_rows
     if not rows:
         return None
     child = subtype == "jdm" or bool(_CHILD_RE.search(sentence))
@@ -691,7 +691,7 @@ def _position_check(sentence: str, subtype: str, evidence: Evidence,
     claimed = _position(sentence)
     if not claimed or _negated(_LATER_RE.sub(" ", sentence)):  # "not first-line"; "when steroids fail" is no negation
         return None
-    recs = [r for r in evidence.rows if r.kind == "recommendation" and not (r.url and _host(r.url) in hosts)
+    recs = [r for r in evidence.recommendation_rows if not (r.url and _host(r.url) in hosts)
             and (r.subtype == subtype or r.subtype == "myositis" or (subtype == "jdm" and r.subtype == "dm"))
             and not _AGAINST_RE.search(r.outcome)]
     if subtype == "jdm" and any(r.subtype == "jdm" for r in recs):
@@ -958,7 +958,7 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     body = _unheld_guidance(sentence, evidence)
     product_gap = domain == "product" and _product_fact_missing(sentence, rows)
     escalation = domain == "dosing" and bool(_ESCALATION_RE.search(sentence)) and not any(
-        _ESCALATION_RE.search(f"{r.outcome} {r.text}") for r in evidence.rows if r.domain == "dosing" and r.table != "claims")
+        _ESCALATION_RE.search(f"{r.outcome} {r.text}") for r in evidence.dosing_rows)
     if escalation and number_status != "match":
         verdict, lead = "not_supported", "no row in the base shows IVIG doses raised or given more often"
     elif _USAGE_RE.search(sentence) and number_status not in ("match", "partial", "mismatch"):
@@ -1047,7 +1047,7 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     if position:
         verdict, lead, rows = position
         basis = _cite(rows)
-    guidance = [r for r in evidence.rows if r.kind == "recommendation" and allowed_row(r, hosts)
+    guidance = [r for r in evidence.recommendation_rows if allowed_row(r, hosts)
                 and (r.subtype in (subtype, "myositis") or subtype == "myositis")]
     unaddressed = _unaddressed_situations(f"{context} {sentence}", guidance) if domain == "treatment_position" else []
     if unaddressed and verdict in ("supported", "partly_supported"):

@@ -151,6 +151,24 @@ class Evidence:
         return out
 
     @cached_property
+    def recommendation_rows(self) -> list[EvidenceRow]:
+        """Guidance rows: where IVIG stands, for whom."""
+        return [r for r in self.rows if r.kind == "recommendation"]
+
+    @cached_property
+    def safety_rate_rows(self) -> list[EvidenceRow]:
+        """Harm rows with a rate: what a stated frequency of a harm is held against."""
+        return [r for r in self.rows if r.domain == "safety" and r.table != "claims" and r.percent is not None]
+
+    @cached_property
+    def dosing_rows(self) -> list[EvidenceRow]:
+        return [r for r in self.rows if r.domain == "dosing" and r.table != "claims"]
+
+    @cached_property
+    def approval_rows(self) -> list[EvidenceRow]:
+        return [r for r in self.rows if r.approval]
+
+    @cached_property
     def rate_rows(self) -> list[EvidenceRow]:
         """Epidemiology rows with a rate per million: what a stated population figure is held against."""
         return [r for r in self.rows if r.rate is not None]
@@ -545,6 +563,11 @@ _CANONICAL = {
 
 def tokens(text: str) -> list[str]:
     """Lower-case word stems with synonyms folded together (CK = creatine kinase, clot = thrombo...)."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=65536)
+def _tokens(text: str) -> tuple[str, ...]:
     out = []
     # "pre-medication" is "premedication", "re-exposure" is "reexposure"
     for word in re.findall(r"[a-z0-9]+", _PREFIX_HYPHEN_RE.sub(r"\1", text.lower())):
@@ -556,7 +579,7 @@ def tokens(text: str) -> list[str]:
         elif len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
             word = word[:-1]
         out.append(word)
-    return out
+    return tuple(out)
 
 
 class BM25Index:

@@ -287,8 +287,7 @@ def _listed_harm_rows(sentence: str, domain: str, evidence: Evidence, hosts: fro
     harms = all_harms(sentence)
     if domain != "safety" or len(percents) < 2 or len(harms) < 2:
         return []
-    pool = [r for r in evidence.rows if r.domain == "safety" and r.table != "claims" and r.percent is not None
-            and harms & set(tokens(r.outcome)) and allowed_row(r, hosts)]
+    pool = [r for r in evidence.safety_rate_rows if harms & set(tokens(r.outcome)) and allowed_row(r, hosts)]
     picked: list[EvidenceRow] = []
     start = 0
     for q in percents:
@@ -348,8 +347,8 @@ def _statement(statement_id: str, c: Candidate, domain: str, doc_id: str, eviden
     if domain == "safety" and extract_quantities(c.sentence):
         # A harm's rate is held against every study's rate of that harm, not only the closest rows.
         harms = harms_named(c.sentence)
-        harm_rows = [r for r in evidence.rows if harms and r.domain == "safety" and r.table != "claims" and r not in rows
-                     and r.percent is not None and harms & set(tokens(r.outcome)) and allowed_row(r, hosts)]
+        harm_rows = [r for r in evidence.safety_rate_rows if harms and r not in rows
+                     and harms & set(tokens(r.outcome)) and allowed_row(r, hosts)]
     else:
         harm_rows = []
     candidates_ = with_siblings(plain_counterparts(c.sentence, [r for r in rows + harm_rows if r.domain == domain
