@@ -1250,3 +1250,14 @@ def test_a_page_reporting_a_cohort_the_base_lacks_keeps_its_figures_unjudged(tmp
 def test_raising_the_dose_is_not_supported_without_a_row_that_shows_it(tmp_path, evidence):
     s = one(tmp_path, evidence, "Dosing", "When IVIG does not control dermatomyositis, the usual practice is to raise the dose.")
     assert s.verdict == "not_supported" and "raised" in s.judgement.reason
+
+
+def test_who_a_named_trial_enrolled_is_a_study_description_checked_against_that_trial(tmp_path):
+    ev = _with_rows(tmp_path, *_trial_rows())
+    ev.enrolment = {"trialz": (95, "rct_parallel", "dm")}
+    assert tag_domain("The randomised placebo-controlled trial enrolled 95 adults with active dermatomyositis.") == "epidemiology"
+    s = one(tmp_path, ev, "TRIALZ", "TRIALZ enrolled 95 adults with active dermatomyositis who were given IVIG or placebo.")
+    assert s.outcome_domain == "epidemiology" and s.number_check == "match"
+    # a share of women is compared only with a row on that characteristic; the trial has none
+    s = one(tmp_path, ev, "TRIALZ", "In TRIALZ, 75% of the adults given IVIG were women.")
+    assert s.number_check != "mismatch"

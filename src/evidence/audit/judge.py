@@ -451,8 +451,9 @@ def relevant_rows(sentence: str, subtype: str, domain: str, evidence: Evidence, 
         # Nothing matched by words ("safe and effective"): the rows the grading for this subtype and outcome rests on.
         primary = [by_id[i] for i in key_ids if i in by_id and allowed(by_id[i])]
     if focus:  # the study the sentence speaks of comes before the graded rows
+        # a named study's own rows describe who it enrolled ("the trial enrolled 95 adults")
         named = [r for st in sorted(focus) for r in evidence.by_study.get(st, [])
-                 if r.domain == domain and not (r.url and _host(r.url) in hosts)]
+                 if (r.domain == domain or domain == "epidemiology") and not (r.url and _host(r.url) in hosts)]
         if named:
             named.sort(key=lambda r: (-score_of.get(r.id, 0.0), bool(_CONTROL_ARM_RE.search(r.figure.split(":")[0]))))
             chosen = {r.id for r in named}

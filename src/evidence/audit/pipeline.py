@@ -192,6 +192,9 @@ def plain_counterparts(sentence: str, rows: list[EvidenceRow], evidence: Evidenc
 
 _TWO_ARMS_RE = re.compile(r"\bversus\b|\bvs\.?|\bplacebo\b|\bcontrols?\b|\bcompared\b|\bthan\b|\bboth (?:arms|groups)\b", re.I)
 _CONTROL_ROW_RE = re.compile(r"[^:]*(?:placebo|control)[^:]*:", re.I)
+_POPULATION_GENERIC = frozenset(tokens(
+    "ivig immunoglobulin intravenous patients patient adults adult people participants given treated received study "
+    "trial group arm placebo"))
 _QUALIFIER_WORDS_RE = re.compile(r"\b(?:related|serious|severe|possibly|probably|to study drug|drug)\b", re.I)
 _ROW_GENERIC = frozenset(tokens("overall all ivig exposure study patients first period"))
 
@@ -209,8 +212,14 @@ def like_rows(sentence: str, rows: list[EvidenceRow], focus: frozenset[str] = fr
     named = [r for r in rows if names_study(sentence, r) or r.study in focus]
     if named:
         own = [r for r in rows if r.study == named[0].study]
-        said = set(tokens(sentence))
-        best = max(own, key=lambda r: len(said & set(tokens(r.outcome))))  # first of the best, in row order
+        said = {w for w in tokens(sentence) if not w.isdigit()} - _POPULATION_GENERIC
+
+        def shared(r: EvidenceRow) -> int:  # words on what was measured: the study's own name does not count
+            return len((said - set(tokens(f"{r.label} {r.study}"))) & set(tokens(f"{r.outcome} {r.text}")))
+
+        best = max(own, key=shared)  # first of the best, in row order
+        if not shared(best):
+            return []  # the named study reports nothing on what the sentence gives a figure for
         own = [best] + [r for r in own if r is not best]
         head = set(tokens(best.outcome))
         # of the named study, the best row's outcome and its like ("Any TEAE", not "Thromboembolic events")
@@ -351,7 +360,8 @@ def _statement(statement_id: str, c: Candidate, domain: str, doc_id: str, eviden
                      and harms & set(tokens(r.outcome)) and allowed_row(r, hosts)]
     else:
         harm_rows = []
-    candidates_ = with_siblings(plain_counterparts(c.sentence, [r for r in rows + harm_rows if r.domain == domain
+    candidates_ = with_siblings(plain_counterparts(c.sentence, [r for r in rows + harm_rows
+                                                                if (r.domain == domain or (domain == "epidemiology" and r.study in focus))
                                                                 and r.kind not in _NOT_LIKE], evidence, hosts),
                                 evidence, domain, hosts)
     candidates_ = list(dict.fromkeys(candidates_))
@@ -359,6 +369,13 @@ def _statement(statement_id: str, c: Candidate, domain: str, doc_id: str, eviden
         # a label's stated rates are descriptive rows, and the only rows that state a rate
         candidates_ += [r for r in rows if r.domain == "dosing" and r not in candidates_]
     comparable = like_rows(c.sentence, candidates_, focus)
+    if domain == "epidemiology" and focus:
+        if any(q.kind == "percent" for q in extract_quantities(c.sentence)):
+            # "75% were women": only a row on that characteristic of the named study is like it
+            said = set(tokens(c.sentence)) - _POPULATION_GENERIC
+            comparable = [r for r in candidates_ if r.study in focus and said & set(tokens(r.outcome))]
+        else:
+            comparable = [r for r in candidates_ if r.study in focus]  # "enrolled 95": any of its rows gives its size
     listed = _listed_harm_rows(c.sentence, domain, evidence, hosts)
     if listed:
         comparable = listed

@@ -207,6 +207,9 @@ _POPULATION_RE = re.compile(
     r"|\bdespite\b|\b(?:has|have|had) not responded\b"
     r"|\bearly in (?:the )?(?:course|treatment|disease)|\bstart(?:ed|ing)? early\b", re.I)
 _IMPROVED_RE = re.compile(r"\b(?:better|best|strongest) (?:results|outcomes?)\b|\bworks? best\b|\bimprov\w*|\brespond(?:ed|s)?\b(?! to (?:first|other|standard))|\bresponse\b|\bhelp(?:s|ed)?\b|\bbenefit\w*", re.I)
+_TRIAL_DESIGN_RE = re.compile(
+    r"\benrol\w*|\btook part\b|\bparticipants were\b|\bwere eligible\b|\binclusion criteria\b|\bphase (?:3|III|2|II)\b"
+    r"|\bdouble[- ]blind\w*|\bplacebo[- ]controlled\b|\brandomi[sz]ed\b", re.I)
 _GAIN_RE = re.compile(r"\bimprov\w*|\brelief\b|\brespon(?:d|ds|se)\b|\bbetter\b", re.I)  # a benefit, not a disease fact
 _WORKS_RE = re.compile(r"\bwork(?:s|ed)?\b|\beffective\b", re.I)
 _SKIN_AND_MUSCLE_RE = re.compile(r"\b(?:skin|cutaneous) and muscle|\bmuscles? and (?:the )?skin\b", re.I)
@@ -228,6 +231,9 @@ def tag_domain(sentence: str) -> str:
     if _SKIN_AND_MUSCLE_RE.search(sentence) and _IMPROVED_RE.search(sentence) and not _DISEASE_FACT_RE.search(sentence):
         counts["composite"] += counts["skin"] + 1
         counts["skin"] = 0
+    if (_TRIAL_DESIGN_RE.search(sentence) and not _GAIN_RE.search(sentence) and not _WORKS_RE.search(sentence)
+            and not any(counts[code] for code in LISTED_OUTCOMES + ("safety", "dosing", "regulatory", "composite"))):
+        return "epidemiology"  # "the trial enrolled 95 adults with active DM": who was studied, not an outcome
     treatment = counts["safety"] or counts["dosing"] or counts["regulatory"] or _ABOUT_TREATMENT_RE.search(sentence)
     if _DISEASE_FACT_RE.search(sentence) and not treatment and not counts["mechanism"] and not _GAIN_RE.search(sentence):
         return "epidemiology"
