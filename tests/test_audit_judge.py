@@ -1261,3 +1261,18 @@ def test_who_a_named_trial_enrolled_is_a_study_description_checked_against_that_
     # a share of women is compared only with a row on that characteristic; the trial has none
     s = one(tmp_path, ev, "TRIALZ", "In TRIALZ, 75% of the adults given IVIG were women.")
     assert s.number_check != "mismatch"
+
+
+def test_a_claim_of_first_line_use_beside_later_uses_is_checked_for_its_first_line_part(tmp_path):
+    later = _rec("gl_rec01", "IVIG is recommended as second-line treatment for polymyositis that has not responded to steroids", "pm")
+    ev = _with_rows(tmp_path, later)
+    s = one(tmp_path, ev, "Polymyositis", "In polymyositis IVIG can be given first-line, or added when steroids fail.")
+    assert s.verdict == "not_supported"
+    s = one(tmp_path, ev, "Polymyositis", "IVIG is used for polymyositis resistant to first-line steroids.")
+    assert s.verdict == "supported"
+
+
+def test_a_population_rate_is_epidemiology_and_an_infusion_rate_cap_is_found_in_any_row(tmp_path):
+    assert tag_domain("Dermatomyositis affects about 10 in every 1 million people each year.") == "epidemiology"
+    q = extract_quantities("Dermatomyositis affects about 10 in every 1 million people each year.")
+    assert q and q[0].kind == "rate" and q[0].low == 10.0

@@ -652,12 +652,23 @@ _LATER_RE = re.compile(
 _FIRST_RE = re.compile(
     r"\bfirst[- ]line\b|\binitial (?:treatment|therapy)\b|\bfirst (?:choice|treatment)\b|\bfrom the (?:start|outset)\b"
     r"|\bat (?:diagnosis|onset)\b|\binduction\b|\bfront[- ]line\b", re.I)
+# "resistant to first-line corticosteroids", "after first-line therapy fails": first-line named as what came before
+_AFTER_FIRST_LINE_RE = re.compile(
+    r"\b(?:resistant|refractory|unresponsive|despite|after|when|if|once|fail\w*|failure of|not respond\w*|inadequate\w*"
+    r"|insufficient\w*|intoleran\w*|beyond)\b[^.;]{0,30}?\bfirst[- ]line\b", re.I)
 _AGAINST_RE = re.compile(r"\bnot recommended\b|\binsufficient\b|\bno convincing\b|\bnot (?:been )?established\b", re.I)
 
 
-def _position(text: str) -> str:
-    """'later' (after other treatment fails), 'first' (first-line or induction) or ''."""
-    if _LATER_RE.search(text):
+def _position(text: str, claim: bool = False) -> str:
+    """'later' (after other treatment fails), 'first' (first-line or induction) or ''.
+
+    A claim that names both ("first-line, or as an add-on") is read for its first-line part, which is
+    what guidance may not back; a recommendation that names a later use is a later one.
+    """
+    later = bool(_LATER_RE.search(text))
+    if claim and _FIRST_RE.search(_LATER_RE.sub(" ", _AFTER_FIRST_LINE_RE.sub(" ", text))):
+        return "first"
+    if later:
         return "later"
     return "first" if _FIRST_RE.search(text) else ""
 
@@ -689,11 +700,11 @@ def _position_check(sentence: str, subtype: str, evidence: Evidence,
     First-line where no recommendation puts it there is not supported; where some do (for a subgroup),
     partly. After failure of first-line treatment is supported when recommendations say so.
     """
-    claimed = _position(sentence)
+    claimed = _position(sentence, claim=True)
     if not claimed or _negated(_LATER_RE.sub(" ", sentence)):  # "not first-line"; "when steroids fail" is no negation
         return None
     recs = [r for r in evidence.recommendation_rows if not (r.url and _host(r.url) in hosts)
-            and (r.subtype == subtype or r.subtype == "myositis" or (subtype == "jdm" and r.subtype == "dm"))
+            and (r.subtype in (subtype, "myositis") or subtype == "myositis" or (subtype == "jdm" and r.subtype == "dm"))
             and not _AGAINST_RE.search(r.outcome)]
     if subtype == "jdm" and any(r.subtype == "jdm" for r in recs):
         recs = [r for r in recs if r.subtype != "dm"]
@@ -912,6 +923,7 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     # "prevent its complications" speaks of the disease: management is of a harm the sentence names.
     harm_text = f"{context} {sentence}"
     managing = (domain in ("safety", "dosing") and bool(_MANAGES_RE.search(sentence)) and about_product
+                and number_status != "match"
                 and bool(set(tokens(harm_text)) & _HARM_WORDS or _HARM_NAMED_RE.search(harm_text)))
     if managing:
         words = set(tokens(sentence))
@@ -1059,7 +1071,9 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         elif verdict == "supported":
             verdict, lead, rows, basis = "not_assessable", f"no guidance in the base speaks to {named}", [], ""
     # A judged claim lends its verdict only where the checks here found nothing to weigh against it.
-    unchecked = not flags and number_status not in ("partial", "mismatch") and verdict != "contradicted"
+    # a verdict a specific check reached (approval, treatment position, similar arms) is not replaced by a look-alike claim
+    unchecked = (not flags and number_status not in ("partial", "mismatch") and verdict != "contradicted"
+                 and not (approval or position or similar))
     claim = registered_claim(sentence, subtype, evidence, doc_id) if unchecked else None
     if claim is not None and claim.figure in vocab.VERDICT:
         by_id = evidence.numeric_rows

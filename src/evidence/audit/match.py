@@ -165,6 +165,11 @@ class Evidence:
         return [r for r in self.rows if r.domain == "dosing" and r.table != "claims"]
 
     @cached_property
+    def infusion_rate_rows(self) -> list[EvidenceRow]:
+        """Rows that state an infusion rate per kg (label dosing tables, rate caps)."""
+        return [r for r in self.rows if r.table != "claims" and "/kg/" in r.figure]
+
+    @cached_property
     def approval_rows(self) -> list[EvidenceRow]:
         return [r for r in self.rows if r.approval]
 

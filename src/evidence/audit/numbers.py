@@ -51,7 +51,7 @@ _DOSE_RE = re.compile(
     re.I)
 # "1 in 100,000 people", "10 per million": a population rate, kept per million.
 _RATE_RE = re.compile(
-    rf"\b(?P<n>{_NUM})\s+(?:in|per|out of|for every)\s+(?:every\s+)?(?P<m>\d+|a million|one million|million|a thousand)"
+    rf"\b(?P<n>{_NUM})\s+(?:in|per|out of|for every)\s+(?:every\s+)?(?P<m>\d+(?:\.\d+)?\s+million|\d+|a million|one million|million|a thousand)"
     r"(?:\s+(?:people|persons|individuals|adults|children|americans|inhabitants|residents|population|person-years))?", re.I)
 _RESTRICTED_RE = re.compile(
     r"\b(?:over|above|older than|aged|under|younger than|beyond)\s+(?:the age of\s+)?\d+|\b(?:women|men|elderly)\b", re.I)
@@ -163,7 +163,8 @@ def _quantities(sentence: str) -> tuple[Quantity, ...]:
         add(m, Quantity("infusion_rate", value, value, text=f"{m.group(0)} ({value:.3g} {unit}/kg/min)"))
     for m in _RATE_RE.finditer(text):
         base = {"a million": 1e6, "one million": 1e6, "million": 1e6, "a thousand": 1e3}.get(m.group("m").lower())
-        denominator = base or float(m.group("m"))
+        millions = re.match(r"(\d+(?:\.\d+)?)\s+million", m.group("m"), re.I)
+        denominator = base or (float(millions.group(1)) * 1e6 if millions else float(m.group("m")))
         if denominator >= 1000 and float(m.group("n")) < denominator:
             per_million = float(m.group("n")) * 1e6 / denominator
             add(m, Quantity("rate", per_million, per_million, text=m.group(0).strip()))

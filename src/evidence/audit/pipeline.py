@@ -12,6 +12,7 @@ import pandas as pd
 
 from .. import vocab
 from .judge import (
+    EFFICACY_DOMAINS,
     EFFICACY_RE,
     MAX_EVIDENCE,
     Judgement,
@@ -192,6 +193,10 @@ def plain_counterparts(sentence: str, rows: list[EvidenceRow], evidence: Evidenc
 
 _TWO_ARMS_RE = re.compile(r"\bversus\b|\bvs\.?|\bplacebo\b|\bcontrols?\b|\bcompared\b|\bthan\b|\bboth (?:arms|groups)\b", re.I)
 _CONTROL_ROW_RE = re.compile(r"[^:]*(?:placebo|control)[^:]*:", re.I)
+def _fmt_number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
 _POPULATION_GENERIC = frozenset(tokens(
     "ivig immunoglobulin intravenous patients patient adults adult people participants given treated received study "
     "trial group arm placebo"))
@@ -212,7 +217,9 @@ def like_rows(sentence: str, rows: list[EvidenceRow], focus: frozenset[str] = fr
     named = [r for r in rows if names_study(sentence, r) or r.study in focus]
     if named:
         own = [r for r in rows if r.study == named[0].study]
-        said = {w for w in tokens(sentence) if not w.isdigit()} - _POPULATION_GENERIC
+        figures = {_fmt_number(q.low) for q in extract_quantities(sentence)} | {_fmt_number(q.high) for q in extract_quantities(sentence)}
+        # words on what was measured, and when ("week 16"), but not the stated figures themselves
+        said = {w for w in tokens(sentence) if w not in figures} - _POPULATION_GENERIC
 
         def shared(r: EvidenceRow) -> int:  # words on what was measured: the study's own name does not count
             return len((said - set(tokens(f"{r.label} {r.study}"))) & set(tokens(f"{r.outcome} {r.text}")))
@@ -319,7 +326,7 @@ def _page_study(title: str, kept: list[Candidate], evidence: Evidence) -> tuple[
     named = named_studies(title, evidence)
     if len(named) != 1:
         counts = Counter(st for c in kept for st in named_studies(c.sentence, evidence))
-        named = frozenset(counts) if len(counts) == 1 and next(iter(counts.values())) >= 3 else frozenset()
+        named = frozenset(counts) if len(counts) == 1 and next(iter(counts.values())) >= 2 else frozenset()
     if len(named) != 1:
         return None
     study = next(iter(named))
@@ -341,6 +348,7 @@ def _with_study_subtype(c: Candidate, focus: frozenset[str], evidence: Evidence)
 # "In that trial", "the 42 patients", "the authors": the sentence speaks of a study named before it.
 _POINTS_BACK_RE = re.compile(
     r"\b(?:that|this|the same) (?:[\w-]+ ){0,2}?(?:trial|study|review|series|cohort|analysis)\b|\bthe (?:authors|researchers|investigators)\b"
+    r"|\b(?:in|from|during) the (?:trial|study)\b"
     r"|\bthe \d+ (?:patients|participants|children|adults|people)\b|\b(?:these|those) patients\b", re.I)
 
 
@@ -367,7 +375,16 @@ def _statement(statement_id: str, c: Candidate, domain: str, doc_id: str, eviden
     candidates_ = list(dict.fromkeys(candidates_))
     if any(q.kind == "infusion_rate" for q in extract_quantities(c.sentence)):
         # a label's stated rates are descriptive rows, and the only rows that state a rate
-        candidates_ += [r for r in rows if r.domain == "dosing" and r not in candidates_]
+        rated = [r for r in evidence.infusion_rate_rows if allowed_row(r, hosts)
+                 and (r.subtype == c.subtype or c.subtype == "myositis" or r.subtype in ("myositis", "any_indication"))]
+        candidates_ += [r for r in rows + rated if (r.domain == "dosing" or r in rated) and r not in candidates_]
+    if focus and domain in ("regulatory", "treatment_position") and any(
+            q.kind in ("percent", "count") for q in extract_quantities(c.sentence)):
+        # "the approval rested on ProDERM, where 79% responded": the figures are the named trial's results
+        results = [r for st in sorted(focus) for r in evidence.by_study.get(st, [])
+                   if r.domain in EFFICACY_DOMAINS and r.kind not in _NOT_LIKE and allowed_row(r, hosts)]
+        candidates_ += [r for r in results if r not in candidates_]
+        rows = rows + [r for r in like_rows(c.sentence, results, focus) if r not in rows]
     comparable = like_rows(c.sentence, candidates_, focus)
     if domain == "epidemiology" and focus:
         if any(q.kind == "percent" for q in extract_quantities(c.sentence)):
@@ -376,6 +393,8 @@ def _statement(statement_id: str, c: Candidate, domain: str, doc_id: str, eviden
             comparable = [r for r in candidates_ if r.study in focus and said & set(tokens(r.outcome))]
         else:
             comparable = [r for r in candidates_ if r.study in focus]  # "enrolled 95": any of its rows gives its size
+    if any(q.kind == "infusion_rate" for q in extract_quantities(c.sentence)):
+        comparable = comparable + [r for r in candidates_ if "/kg/" in r.figure and r not in comparable]
     listed = _listed_harm_rows(c.sentence, domain, evidence, hosts)
     if listed:
         comparable = listed
@@ -396,8 +415,10 @@ def _statement(statement_id: str, c: Candidate, domain: str, doc_id: str, eviden
             comparable = exact
     status, detail = _trusted(status, detail, c.sentence, comparable, focus)
     if status in ("match", "partial", "mismatch") and comparable:
-        # the rows a figure was held against are the evidence the verdict rests on
-        rows = (comparable + [r for r in rows if r not in comparable])[:MAX_EVIDENCE]
+        # the rows a figure was held against are the evidence the verdict rests on, the agreeing ones first
+        agreeing = [r for r in comparable if re.search(rf"(?:as in |, ){re.escape(r.id)}\b", detail)]
+        held = agreeing + [r for r in comparable if r not in agreeing]
+        rows = (held + [r for r in rows if r not in held])[:MAX_EVIDENCE]
     judgement = judge(c.sentence, c.subtype, domain, rows, status, detail, evidence, doc_id, hosts, c.context, focus,
                       unheld)
     suggestions = [(r.id, score) for r, score in linked]
