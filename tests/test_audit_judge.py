@@ -1276,3 +1276,23 @@ def test_a_population_rate_is_epidemiology_and_an_infusion_rate_cap_is_found_in_
     assert tag_domain("Dermatomyositis affects about 10 in every 1 million people each year.") == "epidemiology"
     q = extract_quantities("Dermatomyositis affects about 10 in every 1 million people each year.")
     assert q and q[0].kind == "rate" and q[0].low == 10.0
+
+
+def test_another_drugs_dose_is_no_ivig_figure(tmp_path):
+    from evidence.audit.match import Regimen
+    ev = _with_rows(tmp_path)
+    ev.regimens = [Regimen("trial_ivig", "pm", "Table 1", dose=2.0)]
+    s = one(tmp_path, ev, "Polymyositis", "A typical course of prednisolone is 1 mg/kg a day for polymyositis.")
+    assert s.number_check == "nothing to compare" and s.verdict != "contradicted"
+    s = one(tmp_path, ev, "Polymyositis", "IVIG for polymyositis is given at 1 g/kg per course.")
+    assert s.number_check == "mismatch"
+
+
+@pytest.mark.parametrize("sentence, domain", [
+    ("IVIG can push blood pressure up during the infusion.", "safety"),
+    ("IVIG can treat dermatomyositis.", "composite"),
+])
+def test_blood_pressure_is_a_harm_and_can_treat_is_a_benefit(sentence, domain):
+    from evidence.audit.judge import EFFICACY_RE
+    assert tag_domain(sentence) == domain
+    assert domain == "safety" or EFFICACY_RE.search(sentence)

@@ -56,7 +56,7 @@ _GENERIC = frozenset(tokens(
 EFFICACY_RE = re.compile(
     r"\b(?:improv\w*|effective\w*|efficacy|benefi\w*|helps?|helped|works?|respon\w+|reduc\w+|reliev\w+|restor\w+|"
     r"stronger|better|easier|regain\w*|comes? back|clear(?:s|ed)?|success\w*|treat(?:s|ed)? effectively"
-    r"|helpful|promising|useful|valuable|worthwhile)\b", re.I)
+    r"|helpful|promising|useful|valuable|worthwhile|(?:can|may|will|to) treat|treats)\b", re.I)
 # A sentence about trials or the evidence itself ("the earlier trials were small"), or a study's design.
 _EVIDENCE_TALK_RE = re.compile(
     r"\b(?:trials?|stud(?:y|ies)|studied|tested|investigated|evaluated|evidence|data|research|placebo|double-blind"
@@ -1056,7 +1056,7 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         basis = _cite(rows)
     position = (_position_check(sentence, subtype, evidence, hosts)
                 if domain == "treatment_position" and number_status != "mismatch" and not approval
-                and not _USAGE_RE.search(sentence) and not unheld else None)
+                and not _USAGE_RE.search(sentence) and not unheld and not about_other_treatment(sentence, context) else None)
     if position:
         verdict, lead, rows = position
         basis = _cite(rows)

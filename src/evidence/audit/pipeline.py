@@ -16,6 +16,7 @@ from .judge import (
     EFFICACY_RE,
     MAX_EVIDENCE,
     Judgement,
+    about_other_treatment,
     all_harms,
     allowed_row,
     harms_named,
@@ -399,7 +400,11 @@ def _statement(statement_id: str, c: Candidate, domain: str, doc_id: str, eviden
     if listed:
         comparable = listed
     named = frozenset(r.id for r in comparable if names_study(c.sentence, r) or r.study in focus)
-    status, detail = number_check(c.sentence, c.subtype, comparable, evidence.regimens, evidence.rate_rows, named)
+    if about_other_treatment(c.sentence, c.context) and not focus:
+        # "prednisolone 1 mg/kg a day": another drug's dose is no IVIG figure
+        status, detail = "nothing to compare", "not compared: the figures are about another treatment"
+    else:
+        status, detail = number_check(c.sentence, c.subtype, comparable, evidence.regimens, evidence.rate_rows, named)
     if status == "partial" and comparable and len({r.study for r in comparable}) == 1:
         # Agreement with the best-matching row's outcome is agreement: the same study's other outcomes
         # ("38% in a subgroup") are not like rows for it.

@@ -149,7 +149,7 @@ DOMAIN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"headache", r"meningitis", r"kidney", r"\brenal\b", r"thrombo", r"\bclots?\b", r"\bVTE\b", r"\bDVT\b", r"\bembolism", r"side[- ]effects?", r"adverse",
         r"\breactions?\b", r"chest pain", r"\bbreath", r"hydrat", r"\bhives\b", r"allerg", r"\bfever\b", r"chills", r"nausea", r"anaphyla", r"allerg", r"hives", r"ha?emoly", r"\bstroke\b",
         r"tolerat", r"\bsafe(?:ly|ty)?\b", r"\brisks?\b", r"\bcomplications?\b", r"pre-?medicat", r"acetaminophen",
-        r"paracetamol", r"antihistamine", r"\bsymptoms (?:usually )?(?:appear|fade|resolve)", r"\bclose(?:ly)? monitor\w*",
+        r"paracetamol", r"antihistamine", r"\bsymptoms (?:usually )?(?:appear|fade|resolve)", r"\bclose(?:ly)? monitor\w*", r"\bblood pressure\b",
         r"\blab(?:oratory)? tests?\b")),
     ("time_to_response", _any(
         r"\b(?:within|after|in)\s+(?:just\s+)?(?:a few|several|\d+(?:\s*(?:-|to)\s*\d+)?)\s+(?:days|weeks|months)\b",
