@@ -80,8 +80,8 @@ def claim_figures(result: AuditResult, claims: pd.DataFrame, threshold: float = 
     for (cid, i), score in pairs.items():
         # A sentence listing several outcomes gives one statement per outcome (same text): the claim
         # corresponds to the statement about its own outcome when there is one.
-        key = (score, statements[i].outcome_domain == domain_of[cid])
-        if score >= threshold and key > rank.get(cid, (-1.0, False)):
+        key = (score, statements[i].outcome_domain == domain_of[cid], statements[i].subtype == subtype_of[cid])
+        if score >= threshold and key > rank.get(cid, (-1.0, False, False)):
             best[cid], rank[cid] = (score, i), key
     used = {i for (_, i), score in pairs.items() if score >= threshold}
     subtype_ok = sum(1 for cid, (_, i) in best.items() if statements[i].subtype == subtype_of[cid])

@@ -1296,3 +1296,13 @@ def test_blood_pressure_is_a_harm_and_can_treat_is_a_benefit(sentence, domain):
     from evidence.audit.judge import EFFICACY_RE
     assert tag_domain(sentence) == domain
     assert domain == "safety" or EFFICACY_RE.search(sentence)
+
+
+def test_a_benefit_claimed_for_listed_subtypes_gives_one_statement_per_subtype(tmp_path, evidence):
+    path = tmp_path / "doc.txt"
+    path.write_text("IVIG\nIVIG can treat muscle diseases such as dermatomyositis, inclusion body myositis and "
+                    "juvenile dermatomyositis.\n", encoding="utf-8")
+    statements = audit_document(path, evidence=evidence).statements
+    assert sorted(s.subtype for s in statements) == ["dm", "ibm", "jdm"]
+    ibm = next(s for s in statements if s.subtype == "ibm")
+    assert "null_trial" in ibm.judgement.flags  # IBM's own null trial, not DM's positive one

@@ -283,10 +283,33 @@ def _statements(doc_id: str, kept: list[Candidate], evidence: Evidence, hosts: f
                 and EFFICACY_RE.search(c.sentence)):
             # IBM's trials measured strength: a benefit named no further is judged on strength
             c = replace(c, outcome_domain="strength")
-        for k, domain in enumerate(listed_domains(c.sentence, c.outcome_domain)):
-            statement_id = f"{doc_id}_s{n:03d}" + ("" if k == 0 else chr(ord("a") + k - 1))
-            out.append(_statement(statement_id, c, domain, doc_id, evidence, hosts, focus, unheld))
+        parts = [(replace(c, subtype=st), domain) for st in _listed_subtypes(c)
+                 for domain in listed_domains(c.sentence, c.outcome_domain)]
+        for k, (part, domain) in enumerate(parts):
+            statement_id = f"{doc_id}_s{n:03d}" + ("" if k == 0 else _suffix(k))
+            out.append(_statement(statement_id, part, domain, doc_id, evidence, hosts, focus, unheld))
     return out
+
+
+def _suffix(k: int) -> str:
+    """a, b, ... z, then aa, ab...: one letter per extra statement of a sentence."""
+    return chr(ord("a") + k - 1) if k <= 26 else "a" + chr(ord("a") + k - 27)
+
+
+_ADULT_DM_RE = re.compile(r"(?<!juvenile )\bdermatomyositis\b|\bDM\b", re.I)
+_EXAMPLES_RE = re.compile(r"\b(?:such as|including|like|e\.g\.|for example|namely)\b", re.I)
+
+
+def _listed_subtypes(c: Candidate) -> list[str]:
+    """"IVIG can treat myopathies such as DM, PM and juvenile DM": one statement per subtype listed, since each
+    has its own evidence; otherwise the sentence's own subtype."""
+    found = mentioned_subtypes(c.sentence)
+    if "jdm" in found and _ADULT_DM_RE.search(c.sentence):
+        found = ["dm"] + found  # "dermatomyositis, polymyositis and juvenile dermatomyositis": adult DM too
+    if (len(found) >= 2 and _EXAMPLES_RE.search(c.sentence)
+            and (c.outcome_domain in EFFICACY_DOMAINS or c.outcome_domain == "treatment_position")):
+        return list(dict.fromkeys(found))
+    return [c.subtype]
 
 
 _STUDY_TITLE_RE = re.compile(
