@@ -1306,3 +1306,12 @@ def test_a_benefit_claimed_for_listed_subtypes_gives_one_statement_per_subtype(t
     assert sorted(s.subtype for s in statements) == ["dm", "ibm", "jdm"]
     ibm = next(s for s in statements if s.subtype == "ibm")
     assert "null_trial" in ibm.judgement.flags  # IBM's own null trial, not DM's positive one
+
+
+def test_a_look_alike_registered_claim_does_not_override_a_rule_that_the_base_cannot_speak_to_it(tmp_path):
+    claim = EvidenceRow("other_c02", "claims", "ivig used treat dermatomyositis", "dm", "treatment_position", "other_page",
+                        study="other_page", outcome="IVIG is the third most used drug in treating dermatomyositis.",
+                        kind="claim", figure="supported", label="Used widely.")
+    ev = _with_rows(tmp_path, claim)
+    s = one(tmp_path, ev, "Dermatomyositis", "IVIG is the third most used drug in treating dermatomyositis.")
+    assert s.verdict == "not_assessable" and "other_c02" not in s.judgement.reason

@@ -202,7 +202,8 @@ def _uncovered_items(sentence: str, evidence: Evidence) -> list[str]:
 
 _MANAGES_RE = re.compile(
     r"\brespond(?:s|ed)? (?:well )?to\b|\bprevent\w*|\blessen\w*|\bsettle\w* (?:with|when|once|on)\b|\brelieved? (?:by|with)\b|\bmanaged\b"
-    r"|\bpre-?medicat\w*|\bslow(?:ing|ed|er)? (?:the )?(?:infusion|rate)|\bhydrat\w*|\bfluids\b|\bkeep them from\b", re.I)
+    r"|\bpre-?medicat\w*|\bslow(?:ing|ed|er)? (?:the )?(?:infusion|rate)|\bhydrat\w*|\bfluids\b|\bkeep them from\b"
+    r"|\b(?:lower|reduc|cut|decreas)\w* the (?:chance|risk|odds)\b|\bbefore the infusion\b", re.I)
 _HARM_NAMED_RE = re.compile(
     r"side[- ]effects?|\breactions?\b|\bsymptoms\b|\badverse\b|\bdiscomfort|\bcomfortable\b|\bpre-?medicat", re.I)
 _MANAGEMENT_WORDS = frozenset(tokens(
@@ -972,6 +973,9 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     product_gap = domain == "product" and _product_fact_missing(sentence, rows)
     escalation = domain == "dosing" and bool(_ESCALATION_RE.search(sentence)) and not any(
         _ESCALATION_RE.search(f"{r.outcome} {r.text}") for r in evidence.dosing_rows)
+    ruled_out = bool(escalation or (_USAGE_RE.search(sentence) or product_gap or body or _RESEARCH_NEEDS_RE.search(sentence)
+                                    or about_other_treatment(sentence, context) or unheld)
+                     and number_status not in ("match", "partial", "mismatch"))
     if escalation and number_status != "match":
         verdict, lead = "not_supported", "no row in the base shows IVIG doses raised or given more often"
     elif _USAGE_RE.search(sentence) and number_status not in ("match", "partial", "mismatch"):
@@ -1071,9 +1075,10 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         elif verdict == "supported":
             verdict, lead, rows, basis = "not_assessable", f"no guidance in the base speaks to {named}", [], ""
     # A judged claim lends its verdict only where the checks here found nothing to weigh against it.
-    # a verdict a specific check reached (approval, treatment position, similar arms) is not replaced by a look-alike claim
+    # a verdict a specific check reached (approval, treatment position, similar arms, a rule that the base cannot
+    # speak to it) is not replaced by a look-alike claim
     unchecked = (not flags and number_status not in ("partial", "mismatch") and verdict != "contradicted"
-                 and not (approval or position or similar))
+                 and not (approval or position or similar or ruled_out))
     claim = registered_claim(sentence, subtype, evidence, doc_id) if unchecked else None
     if claim is not None and claim.figure in vocab.VERDICT:
         by_id = evidence.numeric_rows

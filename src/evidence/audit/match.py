@@ -562,7 +562,8 @@ _CANONICAL = {
     "hypersensitivity": "allergic", "allergy": "allergic", "anaphylactic": "anaphylaxis",
     "nauseous": "nausea", "vomit": "vomiting", "infarction": "infarct", "haemolysis": "hemolysis", "hemolytic": "hemolysis",
     "haemolytic": "hemolysis", "meningeal": "meningitis", "teae": "adverse", "teaes": "adverse", "ae": "adverse",
-    "aes": "adverse", "respond": "response", "responded": "response", "responds": "response", "responder": "response",
+    "aes": "adverse", "tylenol": "paracetamol", "benadryl": "antihistamine", "diphenhydramine": "antihistamine",
+    "cetirizine": "antihistamine", "loratadine": "antihistamine", "respond": "response", "responded": "response", "responds": "response", "responder": "response",
     "responders": "response", "improve": "response", "improved": "response", "improves": "response",
     "improvement": "response", "improvements": "response", "hydration": "fluid", "hydrated": "fluid", "hydrate": "fluid",
 }
