@@ -1315,3 +1315,16 @@ def test_a_look_alike_registered_claim_does_not_override_a_rule_that_the_base_ca
     ev = _with_rows(tmp_path, claim)
     s = one(tmp_path, ev, "Dermatomyositis", "IVIG is the third most used drug in treating dermatomyositis.")
     assert s.verdict == "not_assessable" and "other_c02" not in s.judgement.reason
+
+
+def test_a_disease_called_rare_is_held_against_its_prevalence_rows(tmp_path):
+    prevalence = _row("epi_dm_prev", "dermatomyositis prevalence per million", "dm", "epidemiology", outcome="prevalence",
+                      kind="descriptive", rate=("prevalence", 10.0, 220.0), study="registry", label="REGISTRY")
+    ev = _with_rows(tmp_path, prevalence)
+    s = one(tmp_path, ev, "Dermatomyositis", "Dermatomyositis is a rare autoimmune disease.")
+    assert s.verdict == "supported" and "500" in s.judgement.reason and s.judgement.evidence[0].id == "epi_dm_prev"
+    common = _row("epi_dm_prev2", "dermatomyositis prevalence per million", "dm", "epidemiology", outcome="prevalence",
+                  kind="descriptive", rate=("prevalence", 10.0, 900.0), study="registry2", label="REGISTRY2")
+    ev = _with_rows(tmp_path, common)
+    s = one(tmp_path, ev, "Dermatomyositis", "Dermatomyositis is a rare autoimmune disease.")
+    assert s.verdict == "partly_supported"

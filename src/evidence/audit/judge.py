@@ -113,6 +113,32 @@ def _product_fact_missing(sentence: str, rows: list[EvidenceRow]) -> bool:
     return bool(said) and not (said & seen)
 
 
+# "DM is a rare disease", "NAM patients are relatively few": how common the disease is, against the rate rows.
+_RARE_DISEASE_RE = re.compile(r"\brare\b|\buncommon\b|\b(?:relatively |very )?few\b|\bunusual\b", re.I)
+RARE_BELOW_PER_MILLION = 500.0  # the EU definition of a rare disease: fewer than 5 in 10,000 people
+
+
+def _rarity_check(sentence: str, subtype: str, evidence: Evidence,
+                  hosts: frozenset[str]) -> tuple[str, str, list[EvidenceRow]] | None:
+    """(verdict, reason, rows) for a statement that the disease is rare, from its prevalence rows (the EU
+    threshold, under 5 in 10,000); incidence rows count when no prevalence is held."""
+    if not _RARE_DISEASE_RE.search(sentence) or _IVIG_RE.search(sentence) and not _DISEASE_FACT_RE_J.search(sentence):
+        return None
+    rows = [r for r in evidence.rate_rows if r.subtype == subtype and allowed_row(r, hosts)]
+    prevalence = [r for r in rows if r.rate[0] == "prevalence"]
+    held = prevalence or [r for r in rows if r.rate[0] == "incidence"]
+    if not held:
+        return None
+    top = max(r.rate[2] for r in held)
+    shown = _cite(held, 2)
+    if top < RARE_BELOW_PER_MILLION:
+        return "supported", f"consistent with the base: at most {top:g} per million, under the EU rare-disease threshold of 500 ({shown})", held[:MAX_EVIDENCE]
+    return "partly_supported", f"the base's rates reach {top:g} per million, above the EU rare-disease threshold of 500 ({shown})", held[:MAX_EVIDENCE]
+
+
+_DISEASE_FACT_RE_J = re.compile(r"\b(?:disease|condition|disorder|myositis|myopathy|patients)\b", re.I)
+
+
 def _unheld_guidance(sentence: str, evidence: Evidence) -> str:
     """The body whose guidance the sentence cites ("NHS England policy allows...") when the base holds no
     recommendation or guidance study of that body; else ""."""
@@ -976,7 +1002,11 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     ruled_out = bool(escalation or (_USAGE_RE.search(sentence) or product_gap or body or _RESEARCH_NEEDS_RE.search(sentence)
                                     or about_other_treatment(sentence, context) or unheld)
                      and number_status not in ("match", "partial", "mismatch"))
-    if escalation and number_status != "match":
+    rarity = _rarity_check(sentence, subtype, evidence, hosts) if domain == "epidemiology" and not figures else None
+    if rarity:
+        verdict, lead, rows = rarity
+        ruled_out = True
+    elif escalation and number_status != "match":
         verdict, lead = "not_supported", "no row in the base shows IVIG doses raised or given more often"
     elif _USAGE_RE.search(sentence) and number_status not in ("match", "partial", "mismatch"):
         verdict, lead, rows = "not_assessable", "the base holds no data on how often IVIG is used", []
