@@ -320,7 +320,7 @@ def test_under_the_skin_is_a_route_not_the_skin_domain():
     ("Muscle weakness often begins in the wrists and fingers.", "epidemiology"),
     ("Unlike dermatomyositis, polymyositis causes no rash, which helps tell the two apart.", "epidemiology"),
     # better results when started early: an effect claim, not a place in the sequence
-    ("Starting IVIG early in the course of the disease often leads to better results.", "composite"),
+    ("Beginning IVIG early in the course of the illness tends to give better results.", "composite"),
     # other drugs failing or causing side effects place IVIG; they make no safety claim about it
     ("IVIG is recommended when first-line treatments are not effective enough or cause side effects.",
      "treatment_position"),
