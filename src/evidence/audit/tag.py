@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .numbers import extract_quantities
 from .read import Block, Document
 
 # ------------------------------------------------------------------------- sections
@@ -207,9 +208,6 @@ _POPULATION_RE = re.compile(
     r"|\bdespite\b|\b(?:has|have|had) not responded\b"
     r"|\bearly in (?:the )?(?:course|treatment|disease)|\bstart(?:ed|ing)? early\b", re.I)
 _IMPROVED_RE = re.compile(r"\b(?:better|best|strongest) (?:results|outcomes?)\b|\bworks? best\b|\bimprov\w*|\brespond(?:ed|s)?\b(?! to (?:first|other|standard))|\bresponse\b|\bhelp(?:s|ed)?\b|\bbenefit\w*", re.I)
-_POPULATION_RATE_RE = re.compile(
-    r"\b\d[\d.,]*\s+(?:in|per|out of)\s+(?:every\s+)?(?:\d[\d.,]*\s*)?(?:million|thousand|\d{3,}[\d,]*)\b"
-    r"|\bper (?:million|100,?000|10,?000)\b", re.I)
 _TRIAL_DESIGN_RE = re.compile(
     r"\benrol\w*|\btook part\b|\bparticipants were\b|\bwere eligible\b|\binclusion criteria\b|\bphase (?:3|III|2|II)\b"
     r"|\bdouble[- ]blind\w*|\bplacebo[- ]controlled\b|\brandomi[sz]ed\b", re.I)
@@ -227,7 +225,7 @@ def tag_domain(sentence: str) -> str:
     sequence; benefit to "skin and muscle" together is an overall response.
     """
     sentence = _NOT_DOMAIN_RE.sub(" ", sentence)
-    if _POPULATION_RATE_RE.search(sentence) and not _ABOUT_TREATMENT_RE.search(sentence):
+    if not _ABOUT_TREATMENT_RE.search(sentence) and any(q.kind == "rate" for q in extract_quantities(sentence)):
         return "epidemiology"  # "affects about 10 in every 1 million people each year"
     counts = {code: len(pattern.findall(sentence)) for code, pattern in DOMAIN_PATTERNS}
     if counts["treatment_position"] and _IMPROVED_RE.search(sentence):
