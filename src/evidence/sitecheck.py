@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -57,8 +59,9 @@ class _Session:
     def __init__(self, browser: str, profile: str):
         import websocket
 
+        # its own process group, so closing stops Chromium's helper processes too
         self.proc = subprocess.Popen([browser, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
         url = None
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and url is None:
@@ -111,11 +114,15 @@ class _Session:
             self.ws.close()
         except Exception:
             pass
-        self.proc.terminate()
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            self.proc.kill()
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
 
 
 def _local_target(site: Path, page: Path, href: str) -> tuple[Path, str] | None:
@@ -136,7 +143,8 @@ def check_site(site: Path, shots: Path | None = None, pages: list[Path] | None =
     pages = pages or sorted(p for p in site.glob("*.html") if p.name not in ("genindex.html",))
     reports = []
     ids_cache: dict[Path, set[str]] = {}
-    with tempfile.TemporaryDirectory() as profile:
+    # a helper process can still be writing the profile as it exits: its leftovers are no failure
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
         session = _Session(browser, profile)
         try:
             for page in pages:
