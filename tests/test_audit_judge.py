@@ -1328,3 +1328,42 @@ def test_a_disease_called_rare_is_held_against_its_prevalence_rows(tmp_path):
     ev = _with_rows(tmp_path, common)
     s = one(tmp_path, ev, "Dermatomyositis", "Dermatomyositis is a rare autoimmune disease.")
     assert s.verdict == "partly_supported"
+
+
+def test_a_review_the_base_holds_is_named_by_its_design_and_size(tmp_path):
+    review = _row("review_r01", "studies and patients included review", "myositis", "epidemiology", counts=(308,),
+                  study="review", label="REVIEW", outcome="Studies and patients included", figure="308 patients",
+                  kind="descriptive", design="systematic_review", tier="primary", url="https://journal.example.org/review")
+    ev = _with_rows(tmp_path, review)
+    ev.enrolment = {"review": (308, "systematic_review", "myositis")}
+    s = one(tmp_path, ev, "Polymyositis and dermatomyositis",
+            "A systematic review of 14 studies with 308 adults found IVIG helpful in PM/DM.")
+    assert s.number_check == "match" and "review_r01" in s.number_detail
+    assert "does not hold" not in s.judgement.reason
+    ev.enrolment = {"review": (250, "systematic_review", "myositis")}  # a review of another size is not this one
+    s = one(tmp_path, ev, "Polymyositis and dermatomyositis",
+            "A systematic review of 14 studies with 308 adults found IVIG helpful in PM/DM.")
+    assert "review_r01" not in s.number_detail, (s.verdict, s.judgement.reason, s.number_detail)
+
+
+def test_a_review_without_arms_takes_its_size_from_its_population():
+    from types import SimpleNamespace
+
+    from evidence.audit.match import _enrolled
+    review = SimpleNamespace(n_enrolled=float("nan"), design="meta_analysis",
+                             population="29 studies of immunoglobulin, 576 patients (54 children)")
+    assert _enrolled(review) == 576
+    trial = SimpleNamespace(n_enrolled=95.0, design="rct_parallel", population="95 adults")
+    assert _enrolled(trial) == 95
+    assert _enrolled(SimpleNamespace(n_enrolled=None, design="case_series", population="12 patients")) == 0
+
+
+def test_a_mean_with_its_sd_finds_the_row_that_prints_it(tmp_path):
+    cycles = _row("trialx_r09", "ivig cycles before skin improvement dermatomyositis TRIALX", "dm", "time_to_response",
+                  study="trialx", label="TRIALX", outcome="IVIG cycles before improvement", figure="ivig: mean 1.82 IVIG cycles",
+                  kind="arm_outcome", design="rct_parallel", tier="primary", url="https://journal.example.org/trialx")
+    ev = _with_rows(tmp_path, cycles)
+    s = one(tmp_path, ev, "Dermatomyositis", "Skin improvement came after a mean of 1.82 (SD 1.38) IVIG cycles.")
+    assert s.number_check == "match" and "trialx_r09" in s.number_detail
+    s = one(tmp_path, ev, "Dermatomyositis", "Skin improvement came after a mean of 2.64 (SD 1.38) IVIG cycles.")
+    assert s.number_check != "match" and s.verdict != "contradicted"

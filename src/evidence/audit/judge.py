@@ -366,7 +366,7 @@ def _named_studies(sentence: str, evidence: Evidence) -> frozenset[str]:
     # "a placebo-controlled trial of 15 patients"; "a randomised trial found that 16 weeks of IVIG...":
     # the design with the enrolment, or with the week its results are reported at.
     fits = {study for study, (n, design, subtype) in evidence.enrolment.items()
-            if design in designs and (not subtypes or subtype in subtypes)
+            if design in designs and (not subtypes or subtype in subtypes or subtype == "myositis")
             and (n in sizes if sizes else bool(weeks & evidence.timepoints.get(study, frozenset())))}
     return frozenset(fits) if len(fits) == 1 else frozenset()
 

@@ -519,9 +519,22 @@ def _cached_evidence(root: str, stamp: tuple) -> Evidence:
         evidence.timepoints = {k: frozenset(v) for k, v in weeks.items()}
     studies = tables.get("studies")
     if studies is not None:
-        evidence.enrolment = {str(r.study_id): (int(r.n_enrolled), str(r.design), info.get(r.study_id, ("myositis", ""))[0])
-                              for r in studies.itertuples() if _present(r.n_enrolled)}
+        evidence.enrolment = {str(r.study_id): (n, str(r.design), info.get(r.study_id, ("myositis", ""))[0])
+                              for r in studies.itertuples() if (n := _enrolled(r))}
     return evidence
+
+
+_POOLED_SIZE_RE = re.compile(r"\b(\d[\d,]*)\s+(?:adults|patients|participants|people|children)\b", re.I)
+
+
+def _enrolled(study: Any) -> int:
+    """Patients a study enrolled; for a review with no arms, the patients its population names ("308 adults")."""
+    if _present(study.n_enrolled):
+        return int(study.n_enrolled)
+    if str(study.design) in ("systematic_review", "meta_analysis") and _present(study.population):
+        sizes = [int(m.group(1).replace(",", "")) for m in _POOLED_SIZE_RE.finditer(str(study.population))]
+        return max(sizes, default=0)
+    return 0
 
 
 def load_evidence(root: Path | None = None) -> Evidence:

@@ -377,6 +377,18 @@ def check_cap(q: Quantity, linked: list[EvidenceRow]) -> Check:
     return Check("partial", f"{q.text}: no row of the base gives this cap")
 
 
+_ROW_MEAN_RE = re.compile(rf"\bmean (?P<v>{_NUM})")
+
+
+def check_mean(q: Quantity, linked: list[EvidenceRow]) -> Check | None:
+    """A mean given with its SD ("1.82 (SD 1.38) cycles") agrees with a row printing that mean; other rows
+    give no like figure, so None leaves it uncompared."""
+    hits = [r for r in linked for m in _ROW_MEAN_RE.finditer(r.figure) if abs(float(m.group("v")) - q.low) < 0.005]
+    if not hits:
+        return None
+    return Check("match", f"mean {q.text.split()[0]} as in {', '.join(f'{r.id} [{r.locator}]' for r in hits)}")
+
+
 def number_check(sentence: str, subtype: str, linked: list[EvidenceRow], regimens: list[Regimen],
                  rates: list[EvidenceRow] | None = None, named: frozenset[str] = frozenset()) -> tuple[str, str]:
     """(overall status, detail) for every number the sentence states; `rates`: the epidemiology rows;
@@ -403,6 +415,8 @@ def number_check(sentence: str, subtype: str, linked: list[EvidenceRow], regimen
             checks.append(check_cap(q, linked))
         elif q.kind == "rate":
             checks.append(check_rate(q, sentence, subtype, rates or []))
+        elif q.kind == "span" and _MEAN_SD_RE.fullmatch(q.text) and (check := check_mean(q, linked)):
+            checks.append(check)
         else:
             spans.append(q.text)
     status = max((c.status for c in checks), key=CHECK_ORDER.__getitem__, default="nothing to compare")

@@ -30,7 +30,7 @@ from .judge import (
     same_qualifiers,
 )
 from .match import Evidence, EvidenceRow, load_evidence, tokens
-from .numbers import extract_quantities, number_check
+from .numbers import check_mean, extract_quantities, number_check
 from .read import Document, read_document
 from .refs import RefMatch, audit_references
 from .tag import DOMAIN_PATTERNS, Candidate, candidates, listed_domains, mentioned_subtypes
@@ -419,6 +419,18 @@ def _statement(statement_id: str, c: Candidate, domain: str, doc_id: str, eviden
             comparable = [r for r in candidates_ if r.study in focus]  # "enrolled 95": any of its rows gives its size
     if any(q.kind == "infusion_rate" for q in extract_quantities(c.sentence)):
         comparable = comparable + [r for r in candidates_ if "/kg/" in r.figure and r not in comparable]
+    if focus:
+        # "a review of 14 studies with 308 adults": the named study's size, whatever outcome its row is filed under
+        sizes = {int(q.low) for q in extract_quantities(c.sentence) if q.kind == "count"}
+        sizes &= {evidence.enrolment[st][0] for st in focus if st in evidence.enrolment}
+        comparable = comparable + [r for st in sorted(focus) for r in evidence.by_study.get(st, [])
+                                   if sizes & set(r.counts) and r not in comparable and allowed_row(r, hosts)][:1]
+    means = [q for q in extract_quantities(c.sentence) if q.kind == "span" and "SD" in q.text.upper()]
+    if means:
+        # "a mean of 1.82 (SD 1.38) cycles": a mean to two decimals names its row, whatever the outcome is filed under
+        stated = [r for r in rows + [r for r, _ in linked] if r not in comparable and allowed_row(r, hosts)
+                  and any(check_mean(q, [r]) for q in means)]
+        comparable = comparable + list(dict.fromkeys(stated))
     listed = _listed_harm_rows(c.sentence, domain, evidence, hosts)
     if listed:
         comparable = listed
