@@ -1367,3 +1367,18 @@ def test_a_mean_with_its_sd_finds_the_row_that_prints_it(tmp_path):
     assert s.number_check == "match" and "trialx_r09" in s.number_detail
     s = one(tmp_path, ev, "Dermatomyositis", "Skin improvement came after a mean of 2.64 (SD 1.38) IVIG cycles.")
     assert s.number_check != "match" and s.verdict != "contradicted"
+
+
+def test_steroids_first_is_held_against_guidance_that_keeps_ivig_for_later(tmp_path):
+    later = _rec("gl_rec01", "IVIG is recommended as second-line treatment for polymyositis that has not responded to steroids", "pm")
+    ev = _with_rows(tmp_path, later)
+    for sentence in ("Corticosteroids are usually the first step in treating polymyositis.",
+                     "Polymyositis is treated first with glucocorticoids."):
+        s = one(tmp_path, ev, "Polymyositis", sentence)
+        assert s.verdict == "supported" and s.judgement.evidence[0].id == "gl_rec01", sentence
+        assert s.outcome_domain == "treatment_position"
+    # a trial's background therapy is no claim of what comes first; without guidance the base cannot speak to it
+    s = one(tmp_path, ev, "Polymyositis", "Patients stayed on a stable dose of standard therapy such as glucocorticoids.")
+    assert "first-line treatment fails" not in s.judgement.reason
+    s = one(tmp_path, _with_rows(tmp_path), "Polymyositis", "Corticosteroids are usually the first step in treating polymyositis.")
+    assert s.verdict != "supported"

@@ -719,6 +719,39 @@ def _unaddressed_situations(sentence: str, rows: list[EvidenceRow]) -> list[str]
     return [name for name, pattern in _SITUATIONS.items() if pattern.search(sentence) and not pattern.search(text)]
 
 
+def _guidance_for(subtype: str, evidence: Evidence, hosts: frozenset[str]) -> list[EvidenceRow]:
+    """Recommendations for IVIG in the subtype (the family's count for each; adult DM's for JDM where JDM has none),
+    the subtype's own and the firmest kinds of guidance first."""
+    recs = [r for r in evidence.recommendation_rows if not (r.url and _host(r.url) in hosts)
+            and (r.subtype in (subtype, "myositis") or subtype == "myositis" or (subtype == "jdm" and r.subtype == "dm"))
+            and not _AGAINST_RE.search(r.outcome)]
+    if subtype == "jdm" and any(r.subtype == "jdm" for r in recs):
+        recs = [r for r in recs if r.subtype != "dm"]
+    recs.sort(key=lambda r: (r.subtype != subtype, _GUIDANCE_RANK.get(r.design, 6)))
+    return recs
+
+
+_STEROID_WORDS = r"(?:(?:cortico|gluco)?steroids?|glucocorticoids?|corticosteroids?|prednis\w+)"
+# "Corticosteroids are usually the first step", "treated first with glucocorticoids": the standard first treatment.
+_STANDARD_FIRST_RE = re.compile(
+    rf"\b{_STEROID_WORDS}\b[^.;]{{0,40}}?\b(?:first(?:[- ]line)?|mainstay|initial|usual|standard)\b"
+    rf"|\b(?:first(?:[- ]line)?|initial) (?:step|treatment|therapy|choice)\b[^.;]{{0,40}}?\b{_STEROID_WORDS}\b"
+    rf"|\b(?:treated|managed|begins?|starts?) (?:first |initially |usually )?with (?:\w+ ){{0,2}}?{_STEROID_WORDS}\b", re.I)
+
+
+def _standard_first_check(sentence: str, subtype: str, evidence: Evidence,
+                          hosts: frozenset[str]) -> tuple[str, str, list[EvidenceRow]] | None:
+    """(verdict, reason, rows) for a statement that steroids come first, held against guidance that keeps
+    IVIG for when first-line treatment fails; None when the sentence says something else."""
+    if _STRICT_IVIG_RE.search(sentence) or not _STANDARD_FIRST_RE.search(sentence) or _negated(sentence):
+        return None
+    later = [r for r in _guidance_for(subtype, evidence, hosts) if _position(r.outcome) == "later"]
+    if not later:
+        return None
+    return ("supported", f"guidance keeps IVIG for when first-line treatment fails: {_cite(later, 2)}",
+            later[:MAX_EVIDENCE])
+
+
 def _position_check(sentence: str, subtype: str, evidence: Evidence,
                     hosts: frozenset[str]) -> tuple[str, str, list[EvidenceRow]] | None:
     """(verdict, reason, rows) for a statement placing IVIG first-line or after other treatment fails,
@@ -730,12 +763,7 @@ def _position_check(sentence: str, subtype: str, evidence: Evidence,
     claimed = _position(sentence, claim=True)
     if not claimed or _negated(_LATER_RE.sub(" ", sentence)):  # "not first-line"; "when steroids fail" is no negation
         return None
-    recs = [r for r in evidence.recommendation_rows if not (r.url and _host(r.url) in hosts)
-            and (r.subtype in (subtype, "myositis") or subtype == "myositis" or (subtype == "jdm" and r.subtype == "dm"))
-            and not _AGAINST_RE.search(r.outcome)]
-    if subtype == "jdm" and any(r.subtype == "jdm" for r in recs):
-        recs = [r for r in recs if r.subtype != "dm"]
-    recs.sort(key=lambda r: (r.subtype != subtype, _GUIDANCE_RANK.get(r.design, 6)))
+    recs = _guidance_for(subtype, evidence, hosts)
     first = [r for r in recs if _position(r.outcome) == "first"]
     later = [r for r in recs if _position(r.outcome) == "later"]
     if claimed == "first":
@@ -1094,6 +1122,11 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     if position:
         verdict, lead, rows = position
         basis = _cite(rows)
+    steroids_first = (_standard_first_check(sentence, subtype, evidence, hosts)
+                      if not (position or approval) and number_status != "mismatch" else None)
+    if steroids_first:
+        verdict, lead, rows = steroids_first
+        basis = _cite(rows)
     guidance = [r for r in evidence.recommendation_rows if allowed_row(r, hosts)
                 and (r.subtype in (subtype, "myositis") or subtype == "myositis")]
     unaddressed = _unaddressed_situations(f"{context} {sentence}", guidance) if domain == "treatment_position" else []
@@ -1108,7 +1141,7 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     # a verdict a specific check reached (approval, treatment position, similar arms, a rule that the base cannot
     # speak to it) is not replaced by a look-alike claim
     unchecked = (not flags and number_status not in ("partial", "mismatch") and verdict != "contradicted"
-                 and not (approval or position or similar or ruled_out))
+                 and not (approval or position or similar or steroids_first or ruled_out))
     claim = registered_claim(sentence, subtype, evidence, doc_id) if unchecked else None
     if claim is not None and claim.figure in vocab.VERDICT:
         by_id = evidence.numeric_rows

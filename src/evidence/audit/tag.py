@@ -184,7 +184,8 @@ DOMAIN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"\bwhen (?:\w+\s){0,3}?(?:fail|do not work|don['\u2019]t work|are not enough|stop working)",
         r"\b(?:has|have|had) not responded\b", r"\bfail(?:ed|s)? to respond\b", r"\bunresponsive\b",
         r"\btreatment[- ]resistant\b", r"\bresists? treatment\b", r"\badjunct(?:ive)?\b", r"\binstead of\b",
-        r"\b(?:together|in combination|combined) with\b", r"\bmost (?:commonly |often |frequently )?used\b")),
+        r"\b(?:together|in combination|combined) with\b", r"\bmost (?:commonly |often |frequently )?used\b",
+        r"\b(?:are|is) (?:usually |first |initially )?treated (?:first |initially )?with\b")),
     ("composite", _any(r"\bTIS\b", r"total improvement score", r"response rate", r"responders?", r"\bremission\b")),
     ("epidemiology", _any(
         r"\bage[sd]?\b", r"years old", r"\brare\b", r"diagnos", r"prevalen",
