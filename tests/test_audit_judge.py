@@ -1382,3 +1382,44 @@ def test_steroids_first_is_held_against_guidance_that_keeps_ivig_for_later(tmp_p
     assert "first-line treatment fails" not in s.judgement.reason
     s = one(tmp_path, _with_rows(tmp_path), "Polymyositis", "Corticosteroids are usually the first step in treating polymyositis.")
     assert s.verdict != "supported"
+
+
+def test_an_incidence_given_as_a_prevalence_range_is_not_supported(tmp_path):
+    registry = _row("epi_jdm_inc", "incidence juvenile dermatomyositis registry children", "jdm", "epidemiology",
+                    study="registry", label="REGISTRY", outcome="incidence children", figure="3.2 per million per year",
+                    kind="descriptive", rate=("incidence", 2.9, 3.4))
+    ev = _with_rows(tmp_path, registry)
+    s = one(tmp_path, ev, "Juvenile dermatomyositis", "The prevalence of JDM is estimated at 2-3 cases per million.")
+    assert "incidence_vs_prevalence" in s.judgement.flags
+    assert s.verdict == "not_supported" and s.judgement.evidence[0].id == "epi_jdm_inc"
+    # a prevalence far above the yearly incidence may well be right: the base has no prevalence to judge it by
+    s = one(tmp_path, ev, "Juvenile dermatomyositis", "The prevalence of JDM is estimated at 20-40 cases per million.")
+    assert s.verdict != "not_supported"
+    # a stated range meets the rows' span
+    s = one(tmp_path, ev, "Juvenile dermatomyositis", "JDM affects 2-3 children per million each year.")
+    assert s.number_check == "match"
+    assert extract_quantities("2-3 cases per million")[0].high == 3.0
+
+
+@pytest.mark.parametrize("text", [
+    "Statin-triggered autoimmune myopathy can follow statin use.",
+    "Patients with anti-HMGCR antibodies often respond to IVIG.",
+    "Anti-SRP disease is more resistant to treatment.",
+])
+def test_imnm_is_named_by_its_antibodies_and_its_statin_trigger(text):
+    from evidence.audit.tag import mentioned_subtypes
+    assert mentioned_subtypes(text) == ["imnm"]
+
+
+def test_a_mean_with_plus_minus_and_a_change_from_one_mean_to_another_find_their_rows(tmp_path):
+    before = _row("case_r01", "creatine kinase before ivig case series imnm", "imnm", "enzymes", study="cases",
+                  label="CASES", outcome="CK before IVIG", figure="ivig: mean 4919 IU/L", kind="arm_outcome")
+    after = _row("case_r02", "creatine kinase after ivig case series imnm", "imnm", "enzymes", study="cases",
+                 label="CASES", outcome="CK after IVIG", figure="ivig: mean 1125 IU/L", kind="arm_outcome")
+    ev = _with_rows(tmp_path, before, after)
+    s = one(tmp_path, ev, "Necrotising myopathy", "Before IVIG the mean creatine kinase was 4919±3523 IU/L.")
+    assert s.number_check == "match" and s.judgement.evidence[0].id == "case_r01"
+    s = one(tmp_path, ev, "Necrotising myopathy", "On IVIG creatine kinase fell from 4919 to 1125 IU/L.")
+    assert s.number_check == "match" and {r.id for r in s.judgement.evidence[:2]} == {"case_r01", "case_r02"}
+    s = one(tmp_path, ev, "Necrotising myopathy", "On IVIG creatine kinase fell from 4919 to 900 IU/L.")
+    assert s.number_check != "match" and s.verdict != "contradicted"  # one mean unstated: not compared

@@ -33,7 +33,7 @@ import numpy as np
 from .. import vocab
 from ..stats import risk_difference
 from .match import Evidence, EvidenceRow, Finding, tokens
-from .numbers import extract_quantities, normalise_numbers
+from .numbers import OTHER_MEASURE, extract_quantities, normalise_numbers
 from .tag import _EMPHASIS_RE, mentioned_subtypes
 
 FLAGS = {
@@ -950,8 +950,9 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         words = set(re.findall(r"[A-Za-z0-9_]+", number_detail))
         held = [r for r in evidence.rate_rows if r.id in words]
         rows = held + [r for r in rows if r not in held]
-    incidence_rows = any(_INCIDENCE_RE.search(r.outcome) for r in rows)
-    prevalence_rows = any(re.search(r"preval", r.outcome, re.I) for r in rows)
+    own_rows = [r for r in rows if r.subtype == subtype or subtype == "myositis"]  # PM/DM rows say nothing of JDM
+    incidence_rows = any(_INCIDENCE_RE.search(r.outcome) or (r.rate and r.rate[0] == "incidence") for r in own_rows)
+    prevalence_rows = any(re.search(r"preval", r.outcome, re.I) or (r.rate and r.rate[0] == "prevalence") for r in own_rows)
     if (_PREVALENCE_RE.search(sentence) and not _YEARLY_RE.search(sentence)
             and incidence_rows and not prevalence_rows):
         flags.append("incidence_vs_prevalence")
@@ -1072,6 +1073,11 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     elif not rows and finding is None:
         verdict = "not_supported" if figures and about_ivig else "not_assessable"
         lead = "no evidence in the base"
+    elif "incidence_vs_prevalence" in flags and OTHER_MEASURE in number_detail:
+        verdict, lead = "not_supported", "the figure is the base's yearly incidence, not a prevalence" if _PREVALENCE_RE.search(
+            sentence) else "the figure is the base's prevalence, not a yearly incidence"
+        rows = own_rows + [r for r in rows if r not in own_rows]
+        basis = _cite(rows)
     elif "figure_without_source" in flags and (not rows or number_status == "nothing to compare"):
         # The base holds no figure of that kind to hold it against: it can neither back nor refute it.
         verdict, lead = "not_assessable", "no row in the base gives this figure"

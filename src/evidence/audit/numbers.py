@@ -51,7 +51,7 @@ _DOSE_RE = re.compile(
     re.I)
 # "1 in 100,000 people", "10 per million": a population rate, kept per million.
 _RATE_RE = re.compile(
-    rf"\b(?P<n>{_NUM})\s+(?:in|per|out of|for every)\s+(?:every\s+)?(?P<m>\d+(?:\.\d+)?\s+million|\d+|a million|one million|million|a thousand)"
+    rf"\b(?P<n>{_NUM})(?:\s*(?:-|to)\s*(?P<n2>{_NUM}))?\s+(?:(?:new\s+)?(?:cases?|children|people|persons|adults|patients)\s+)?(?:in|per|out of|for every)\s+(?:every\s+)?(?P<m>\d+(?:\.\d+)?\s+million|\d+|a million|one million|million|a thousand)"
     r"(?:\s+(?:people|persons|individuals|adults|children|americans|inhabitants|residents|population|person-years))?", re.I)
 _RESTRICTED_RE = re.compile(
     r"\b(?:over|above|older than|aged|under|younger than|beyond)\s+(?:the age of\s+)?\d+|\b(?:women|men|elderly)\b", re.I)
@@ -81,7 +81,19 @@ def infusion_rate(match: re.Match[str]) -> tuple[float, str]:
 _FRACTION_RE = re.compile(r"\b(?P<a>\d+)\s+(?:of|out of)\s+(?:every\s+|the\s+)?(?P<b>\d+)\b", re.I)
 _COUNT_RE = re.compile(r"\b(?P<n>\d+)\s+(?:patients|participants|people|adults|children|subjects|individuals)\b", re.I)
 # "a mean of 671.6 (SD 1207.9) days", "2.7 (SD 1.2) drugs": a summary figure, listed like a span.
-_MEAN_SD_RE = re.compile(rf"(?P<a>{_NUM})\s*\((?:SD|s\.d\.|standard deviation)\s*{_NUM}\)(?:\s*[a-z]+)?", re.I)
+_MEAN_SD_RE = re.compile(
+    rf"(?P<a>{_NUM})\s*(?:\((?:SD|s\.d\.|standard deviation)\s*{_NUM}\)|\u00b1\s*{_NUM}|\+/-\s*{_NUM})(?:\s*[a-z]+)?", re.I)
+
+
+# "rose from 3.5 to 6.2 kg", "fell from 4919 to 1125 IU/L": a measure before and after, each a row's mean.
+_CHANGE_RE = re.compile(
+    rf"\bfrom\s+(?:a mean of\s+)?(?P<a>{_NUM})(?:\s*[A-Za-z/]+)?\s+to\s+(?:a mean of\s+)?(?P<b>{_NUM})"
+    r"(?:\s*(?:kg|IU/L|IU|U/L|points?|cm|mg/dL|g/L|mL))?", re.I)
+
+
+def is_mean(q: Quantity) -> bool:
+    """A mean given with its spread ("1.82 (SD 1.38)", "4919±3523 IU")."""
+    return q.kind == "span" and bool(_MEAN_SD_RE.fullmatch(q.text))
 _SPAN_RE = re.compile(
     rf"(?:between\s+(?P<x>{_NUM})\s+and\s+(?P<y>{_NUM})|{_RANGE})\s*(?P<unit>hours?|days?|weeks?|months?|years?)\b", re.I)
 # "Octagam 10%" is a concentration, not a share of patients.
@@ -165,9 +177,10 @@ def _quantities(sentence: str) -> tuple[Quantity, ...]:
         base = {"a million": 1e6, "one million": 1e6, "million": 1e6, "a thousand": 1e3}.get(m.group("m").lower())
         millions = re.match(r"(\d+(?:\.\d+)?)\s+million", m.group("m"), re.I)
         denominator = base or (float(millions.group(1)) * 1e6 if millions else float(m.group("m")))
-        if denominator >= 1000 and float(m.group("n")) < denominator:
-            per_million = float(m.group("n")) * 1e6 / denominator
-            add(m, Quantity("rate", per_million, per_million, text=m.group(0).strip()))
+        top = float(m.group("n2") or m.group("n"))
+        if denominator >= 1000 and float(m.group("n")) <= top < denominator:
+            add(m, Quantity("rate", float(m.group("n")) * 1e6 / denominator, top * 1e6 / denominator,
+                            text=m.group(0).strip()))
     for m in _CAP_RE.finditer(text):
         if free(m):
             add(m, Quantity("cap", float(m.group("a")), float(m.group("a")), text=m.group(0).strip()))
@@ -202,6 +215,9 @@ def _quantities(sentence: str) -> tuple[Quantity, ...]:
         if free(m):
             value = float(m.group("a"))
             add(m, Quantity("span", value, value, text=m.group(0).strip()))
+    for m in _CHANGE_RE.finditer(text):
+        if free(m):
+            add(m, Quantity("change", float(m.group("a")), float(m.group("b")), text=m.group(0).strip()))
     return tuple(found)
 
 
@@ -329,6 +345,10 @@ def check_count(q: Quantity, linked: list[EvidenceRow]) -> Check:
     return Check("mismatch", f"{q.shown()} patients; linked rows give {shown}")
 
 
+# Said of a rate that agrees with the other measure (a prevalence equal to the yearly incidence).
+OTHER_MEASURE = "the figure is the other measure's"
+
+
 def check_rate(q: Quantity, sentence: str, subtype: str, rates: list[EvidenceRow]) -> Check:
     """A population rate against the base's incidence or prevalence rows for the subtype, per million.
 
@@ -356,14 +376,23 @@ def check_rate(q: Quantity, sentence: str, subtype: str, rates: list[EvidenceRow
             return Check("nothing to compare", f"{q.text}: no {measure} row for this subtype; the family's is at most "
                                                f"{_fmt(round(top, 2))} per million ({ids})")
     if not rows:
+        other = "prevalence" if measure == "incidence" else "incidence"
+        others = [r for r in rates if r.rate and r.rate[0] == other and r.subtype == subtype] if not restricted else []
+        if others:
+            # "a prevalence of 2-3 per million" where the base gives only the yearly incidence: not like with like
+            low, high = min(r.rate[1] for r in others), max(r.rate[2] for r in others)
+            same = f"; {OTHER_MEASURE}" if q.low <= 1.5 * high and q.high >= low / 1.5 else ""
+            return Check("nothing to compare", f"{q.text}: no {measure} row for this subtype; the base gives its {other}, "
+                                               f"{_fmt(round(low, 2))} to {_fmt(round(high, 2))} per million "
+                                               f"({', '.join(r.id for r in others[:3])}){same}")
         return Check("nothing to compare", f"{q.text}: no {measure} row for this subtype" + (" and group" if restricted else ""))
     low, high = min(r.rate[1] for r in rows), max(r.rate[2] for r in rows)
     ids = ", ".join(r.id for r in rows[:3])
     span = f"{_fmt(round(low, 2))} to {_fmt(round(high, 2))} per million" if low != high else f"{_fmt(round(low, 2))} per million"
     stated = f"{q.text} ({_fmt(round(q.low, 2))} per million)"
-    if low <= q.low <= high:
+    if q.low <= high and q.high >= low:  # a stated range ("2-3 per million") agrees where it meets the rows' span
         return Check("match", f"{stated}: match, {measure} {span} ({ids})")
-    fold = q.low / high if q.low > high else low / q.low
+    fold = q.low / high if q.low > high else low / q.high
     status = "mismatch" if fold > 3 else "partial"
     return Check(status, f"{stated} vs {measure} {span} ({ids}): {fold:.0f}-fold {'higher' if q.low > high else 'lower'}")
 
@@ -380,13 +409,27 @@ def check_cap(q: Quantity, linked: list[EvidenceRow]) -> Check:
 _ROW_MEAN_RE = re.compile(rf"\bmean (?P<v>{_NUM})")
 
 
+def _row_means(r: EvidenceRow) -> list[float]:
+    return [float(m.group("v")) for m in _ROW_MEAN_RE.finditer(r.figure)]
+
+
 def check_mean(q: Quantity, linked: list[EvidenceRow]) -> Check | None:
-    """A mean given with its SD ("1.82 (SD 1.38) cycles") agrees with a row printing that mean; other rows
-    give no like figure, so None leaves it uncompared."""
-    hits = [r for r in linked for m in _ROW_MEAN_RE.finditer(r.figure) if abs(float(m.group("v")) - q.low) < 0.005]
-    if not hits:
-        return None
-    return Check("match", f"mean {q.text.split()[0]} as in {', '.join(f'{r.id} [{r.locator}]' for r in hits)}")
+    """A mean given with its SD ("1.82 (SD 1.38) cycles") agrees with a row printing that mean; a change
+    ("from 3.5 to 6.2 kg") with rows of one study printing both means. Other rows give no like figure,
+    so None leaves it uncompared."""
+    values = [q.low, q.high] if q.kind == "change" else [q.low]
+    hits = []
+    for value in values:
+        found = [r for r in linked if any(abs(v - value) < 0.005 for v in _row_means(r))]
+        if not found:
+            return None
+        hits += [r for r in found if r not in hits]
+    if q.kind == "change" and len({r.study for r in hits}) > 1 and not any(
+            all(any(any(abs(v - x) < 0.005 for v in _row_means(r)) for r in hits if r.study == st) for x in values)
+            for st in {r.study for r in hits}):
+        return None  # the two means from different studies are no before and after
+    shown = " to ".join(f"{v:g}" for v in values)
+    return Check("match", f"mean {shown} as in {', '.join(f'{r.id} [{r.locator}]' for r in hits)}")
 
 
 def number_check(sentence: str, subtype: str, linked: list[EvidenceRow], regimens: list[Regimen],
@@ -415,7 +458,7 @@ def number_check(sentence: str, subtype: str, linked: list[EvidenceRow], regimen
             checks.append(check_cap(q, linked))
         elif q.kind == "rate":
             checks.append(check_rate(q, sentence, subtype, rates or []))
-        elif q.kind == "span" and _MEAN_SD_RE.fullmatch(q.text) and (check := check_mean(q, linked)):
+        elif (is_mean(q) or q.kind == "change") and (check := check_mean(q, linked)):
             checks.append(check)
         else:
             spans.append(q.text)

@@ -30,7 +30,7 @@ from .judge import (
     same_qualifiers,
 )
 from .match import Evidence, EvidenceRow, load_evidence, tokens
-from .numbers import check_mean, extract_quantities, number_check
+from .numbers import check_mean, extract_quantities, is_mean, number_check
 from .read import Document, read_document
 from .refs import RefMatch, audit_references
 from .tag import DOMAIN_PATTERNS, Candidate, candidates, listed_domains, mentioned_subtypes
@@ -425,12 +425,17 @@ def _statement(statement_id: str, c: Candidate, domain: str, doc_id: str, eviden
         sizes &= {evidence.enrolment[st][0] for st in focus if st in evidence.enrolment}
         comparable = comparable + [r for st in sorted(focus) for r in evidence.by_study.get(st, [])
                                    if sizes & set(r.counts) and r not in comparable and allowed_row(r, hosts)][:1]
-    means = [q for q in extract_quantities(c.sentence) if q.kind == "span" and "SD" in q.text.upper()]
+    means = [q for q in extract_quantities(c.sentence) if is_mean(q) or q.kind == "change"]
     if means:
         # "a mean of 1.82 (SD 1.38) cycles": a mean to two decimals names its row, whatever the outcome is filed under
-        stated = [r for r in rows + [r for r, _ in linked] if r not in comparable and allowed_row(r, hosts)
-                  and any(check_mean(q, [r]) for q in means)]
-        comparable = comparable + list(dict.fromkeys(stated))
+        near = rows + [r for r, _ in linked]
+        near += [r for st in dict.fromkeys(r.study for r in near) for r in evidence.by_study.get(st, [])]  # their siblings
+        pool = [r for r in dict.fromkeys(near) if allowed_row(r, hosts)]
+        for q in means:
+            check = check_mean(q, pool)
+            if check:
+                comparable = comparable + [r for r in pool if r not in comparable
+                                           and re.search(rf"\b{re.escape(r.id)}\b", check.detail)]
     listed = _listed_harm_rows(c.sentence, domain, evidence, hosts)
     if listed:
         comparable = listed

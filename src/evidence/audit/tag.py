@@ -56,7 +56,8 @@ def split_sections(doc: Document) -> list[Section]:
 _SUBTYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("jdm", re.compile(r"\bjuvenile\b|\bJDM\b|\bchild(?:ren|hood)?\b|\bp(?:a)?ediatric|\bteens?\b|\badolescen", re.I)),
     ("ibm", re.compile(r"inclusion[\s-]+body\s+myositis|\bs?IBM\b", re.I)),
-    ("imnm", re.compile(r"necroti[sz]ing|\bIMNM\b|\bNAM\b", re.I)),
+    ("imnm", re.compile(r"necroti[sz]ing|\bIMNM\b|\bNAM\b|\banti-?HMGCR\b|\bHMG-?CoA reductase\b|\banti-?SRP\b"
+                        r"|\bstatin[- ](?:triggered|associated|induced|related) (?:autoimmune |immune[- ]mediated )?myopath", re.I)),
     ("dm", re.compile(r"(?i:dermatomyositis)|\bDM\b")),
     ("pm", re.compile(r"(?i:polymyositis)|\bPM\b")),
 ]
