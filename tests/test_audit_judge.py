@@ -1423,3 +1423,45 @@ def test_a_mean_with_plus_minus_and_a_change_from_one_mean_to_another_find_their
     assert s.number_check == "match" and {r.id for r in s.judgement.evidence[:2]} == {"case_r01", "case_r02"}
     s = one(tmp_path, ev, "Necrotising myopathy", "On IVIG creatine kinase fell from 4919 to 900 IU/L.")
     assert s.number_check != "match" and s.verdict != "contradicted"  # one mean unstated: not compared
+
+
+@pytest.mark.parametrize("sentence, domain", [
+    ("Patients with anti-HMGCR antibodies often respond well to IVIG.", "composite"),
+    ("The usual treatment is high-dose corticosteroids, and IVIG is added early when disease is severe.",
+     "treatment_position"),
+    ("IVIG has been put forward as a possible treatment for JDM.", "treatment_position"),
+    ("Not all patients respond well enough to standard treatment.", "treatment_position"),
+    ("IVIG is usually given in a clinic through an intravenous line over several hours.", "dosing"),
+    ("IVIG works by neutralising harmful antibodies.", "mechanism"),
+])
+def test_disease_antibodies_steroid_doses_and_proposed_treatments_are_tagged_by_what_they_claim(sentence, domain):
+    assert tag_domain(sentence) == domain
+
+
+def test_a_heading_put_as_a_question_asserts_nothing():
+    from evidence.audit.tag import heading_asserts
+    assert not heading_asserts("How IVIG Works for JDM")
+    assert not heading_asserts("2. What Is IVIG Used For")
+    assert heading_asserts("IVIG improves strength in dermatomyositis")
+
+
+def test_a_dose_range_whose_lower_end_no_regimen_gave_is_partly_backed():
+    from evidence.audit.match import Regimen
+    from evidence.audit.numbers import check_regimen
+    regimens = [Regimen("trial_ivig", "imnm", "Table 1", dose=2.0)]
+    q = extract_quantities("The dose is 1-2 g/kg split over 2-5 days.")[0]
+    check = check_regimen(q, regimens, "imnm")
+    assert check.status == "partial" and "none gives 1 g/kg" in check.detail
+    q = extract_quantities("The dose is 2 g/kg split over 2-5 days.")[0]
+    assert check_regimen(q, regimens, "imnm").status == "match"
+    q = extract_quantities("The dose is 1-2 g/kg split over 2-5 days.")[0]
+    assert check_regimen(q, regimens + [Regimen("t2", "imnm", "Table 2", dose=1.0)], "imnm").status == "match"
+
+
+def test_another_treatments_place_is_not_assessable_unless_it_says_steroids_come_first(tmp_path):
+    later = _rec("gl_rec01", "IVIG is recommended as second-line treatment for polymyositis that has not responded to steroids", "pm")
+    ev = _with_rows(tmp_path, later)
+    s = one(tmp_path, ev, "Polymyositis", "Methotrexate or azathioprine are recommended when steroids fail in polymyositis.")
+    assert s.verdict == "not_assessable" and not s.judgement.evidence
+    s = one(tmp_path, ev, "Polymyositis", "Polymyositis is usually managed with drugs such as corticosteroids.")
+    assert s.verdict == "supported"

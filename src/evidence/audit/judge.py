@@ -736,7 +736,9 @@ _STEROID_WORDS = r"(?:(?:cortico|gluco)?steroids?|glucocorticoids?|corticosteroi
 _STANDARD_FIRST_RE = re.compile(
     rf"\b{_STEROID_WORDS}\b[^.;]{{0,40}}?\b(?:first(?:[- ]line)?|mainstay|initial|usual|standard)\b"
     rf"|\b(?:first(?:[- ]line)?|initial) (?:step|treatment|therapy|choice)\b[^.;]{{0,40}}?\b{_STEROID_WORDS}\b"
-    rf"|\b(?:treated|managed|begins?|starts?) (?:first |initially |usually )?with (?:\w+ ){{0,2}}?{_STEROID_WORDS}\b", re.I)
+    rf"|\b(?:treated|managed|begins?|starts?) (?:first |initially |usually )?with (?:\w+ ){{0,2}}?{_STEROID_WORDS}\b"
+    rf"|\b(?:is|are) (?:usually |typically |often |mostly |first |initially )?(?:treated|managed)\b[^.;]{{0,50}}?\b{_STEROID_WORDS}\b",
+    re.I)
 
 
 def _standard_first_check(sentence: str, subtype: str, evidence: Evidence,
@@ -1045,7 +1047,8 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         verdict, lead, rows = "not_assessable", f"the base does not hold the {body} guidance the sentence cites", []
     elif _RESEARCH_NEEDS_RE.search(sentence) and number_status not in ("match", "partial", "mismatch"):
         verdict, lead, rows, flags = "not_assessable", "says what research should do, not what it found", [], []
-    elif (about_other_treatment(sentence, context) and domain not in ("steroid_sparing", "treatment_position") and not focus
+    elif (about_other_treatment(sentence, context) and domain != "steroid_sparing" and not focus
+            and not (domain == "treatment_position" and _STANDARD_FIRST_RE.search(sentence))
             and number_status not in ("match", "partial", "mismatch")):
         verdict, lead = "not_assessable", "about other treatments; the base holds IVIG evidence"
         rows, flags = [], [f for f in flags if f == "figure_without_source"]

@@ -281,6 +281,12 @@ def check_regimen(q: Quantity, regimens: list[Regimen], subtype: str, sentence: 
     detail = f"{label.format(q.shown())}: {status}; {who} give {label.format(values)} ({_cite(graded[status])})"
     if status == "partial" and q.kind == "interval":
         detail += "; the stated range also allows intervals no regimen used"
+    if status == "match" and q.kind == "dose" and q.high - q.low > 0.1 and not any(
+            abs(r.dose - q.low) <= 0.05 for r in scope):
+        # "1-2 g/kg": the 2 g/kg courses back the top of the range; no regimen gave the lower dose
+        status = "partial"
+        detail = f"{label.format(q.shown())}: partial; {who} give {label.format(values)} ({_cite(graded['match'])}); " \
+                 f"none gives {label.format(_fmt(q.low))}"
     if same and status != "match":
         elsewhere = [r for r in usable if r.subtype != subtype and _classify(q, r) == "match"]
         if elsewhere:

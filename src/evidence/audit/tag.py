@@ -139,7 +139,8 @@ DOMAIN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"\bFDA\b", r"\bEMA\b", r"\bapprov(?:al|ed|es)\b", r"\bindicat(?:ed|ion)\b", r"\blicen[cs]ed\b", r"\boff[- ]label\b")),
     ("survival", _any(r"\bsurviv", r"\bmortality\b", r"\bdeaths?\b", r"\blife expectancy\b", r"\bdie[sd]?\b", r"\bfatal")),
     ("dosing", _any(
-        r"\d\s*(?:g|grams?|mg)\s*(?:/|per)\s*(?:kg|kilo)", r"(?<!steroid )(?<!prednisone )\bdos(?:e|es|ing|age)\b", r"\bevery\s+(?:\d+|other)\b",
+        r"\d\s*(?:g|grams?|mg)\s*(?:/|per)\s*(?:kg|kilo)", r"(?<!steroid )(?<!prednisone )\bdos(?:e|es|ing|age)\b(?!\s+(?:of\s+)?(?:cortico|gluco)?(?:steroid|corticoid|prednis|methylpred))",
+        r"\bover (?:several|a few|\d+(?:\s*(?:-|to)\s*\d+)?) hours\b", r"\bthrough an? (?:intravenous|IV) line\b", r"\bevery\s+(?:\d+|other)\b",
         r"\bonce a month\b", r"\bmonthly\b", r"\bconsecutive days\b", r"\bmaintenance\b", r"\binfusion (?:rate|schedule)",
         r"\bstart(?:s|ed)? slowly\b", r"\binfusions? (?:can |may |usually |often )?tak(?:e|es|ing)\b", r"\bschedule\b",
         r"\bloading\b", r"\bm[gl]\s*/\s*kg\s*/", r"\b(?:maximum|initial|starting|infusion) rates?\b")),
@@ -186,7 +187,11 @@ DOMAIN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"\b(?:has|have|had) not responded\b", r"\bfail(?:ed|s)? to respond\b", r"\bunresponsive\b",
         r"\btreatment[- ]resistant\b", r"\bresists? treatment\b", r"\badjunct(?:ive)?\b", r"\binstead of\b",
         r"\b(?:together|in combination|combined) with\b", r"\bmost (?:commonly |often |frequently )?used\b",
-        r"\b(?:are|is) (?:usually |first |initially )?treated (?:first |initially )?with\b")),
+        r"\b(?:are|is) (?:usually |first |initially )?treated (?:first |initially )?with\b",
+        r"\b(?:put forward|proposed|suggested) as an? (?:possible |potential |new )?(?:treatment|therapy|option)\b",
+        r"\brespond\w* (?:well )?(?:enough )?to (?:standard|conventional|first-line|usual|initial) (?:treatment|therapy)",
+        r"\b(?:has|have) not worked\b", r"\b(?:is|are) added\b", r"\badded (?:early|to)\b", r"\bstandard (?:treatment|therapy) (?:of|for)\b",
+        r"\busual treatment (?:of|for)\b")),
     ("composite", _any(r"\bTIS\b", r"total improvement score", r"response rate", r"responders?", r"\bremission\b")),
     ("epidemiology", _any(
         r"\bage[sd]?\b", r"years old", r"\brare\b", r"diagnos", r"prevalen",
@@ -196,7 +201,9 @@ DEFAULT_DOMAIN = "composite"  # an efficacy statement that names no outcome: ove
 _NOT_OUTCOMES = frozenset({"epidemiology", "mechanism", "product", "regulatory"})
 
 
-_NOT_DOMAIN_RE = re.compile(r"\(?under the skin\)?|\bsubcutaneous(?:ly)?\b|\bskin test", re.I)
+_NOT_DOMAIN_RE = re.compile(
+    r"\(?under the skin\)?|\bsubcutaneous(?:ly)?\b|\bskin test"
+    r"|\banti-?[\w-]+\s+(?:auto)?antibod\w*|\bautoantibod\w*(?:\s+against\s+[\w-]+(?:\s+reductase)?)?", re.I)
 _DISEASE_FACT_RE = re.compile(
     r"\b(?:affects?|causes?|causing|characteri[sz]ed|symptoms?|refers to|is a (?:rare )?(?:type|form|condition|disease)|develops?|"
     r"diagnos\w*|targets?|begins?|starts? in|onset|progress(?:es)?|includes?|covers?|goes? with|go with|marks?)\b", re.I)
@@ -419,11 +426,16 @@ _ASSERTS_RE = re.compile(
 _COMPOUND_RE = re.compile(r"\s*;\s+|,?\s+but\s+|,\s+while\s+|,\s+(?:al)?though\s+|,\s+whereas\s+|,\s+yet\s+", re.I)
 
 
+# "How IVIG Works for JDM", "What Is IVIG", "Can IVIG Help?": a topic put as a question, asserting nothing.
+_QUESTION_HEADING_RE = re.compile(
+    r"(?:\d+[.)]\s*)?(?:how|what|why|when|who|which|where|is|are|can|does|do|should|will)\b", re.I)
+
+
 def heading_asserts(title: str) -> bool:
     """A heading that states something ("IVIG improves strength in DM"), not a topic or a question."""
     text = title.strip()
-    return bool(text) and not text.endswith("?") and len(text.split()) >= 4 and bool(_ASSERTS_RE.search(text)) and \
-        is_checkable(text + ".")
+    return bool(text) and not text.endswith("?") and not _QUESTION_HEADING_RE.match(text) and len(text.split()) >= 4 \
+        and bool(_ASSERTS_RE.search(text)) and is_checkable(text + ".")
 
 
 def split_compound(sentence: str) -> list[str]:
