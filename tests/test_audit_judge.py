@@ -1465,3 +1465,13 @@ def test_another_treatments_place_is_not_assessable_unless_it_says_steroids_come
     assert s.verdict == "not_assessable" and not s.judgement.evidence
     s = one(tmp_path, ev, "Polymyositis", "Polymyositis is usually managed with drugs such as corticosteroids.")
     assert s.verdict == "supported"
+
+
+def test_a_sentence_that_refers_back_keeps_its_own_disease_fact_domain(tmp_path):
+    (tmp_path / "page.txt").write_text("Dermatomyositis\nIn some patients it involves internal organs such as the lungs.\n"
+                                       "It affects both adults and children.\nThey are given into a vein.\n")
+    kept = [c for c in candidates(read_document(tmp_path / "page.txt"))[0] if c.status == "kept"]
+    by_text = {c.sentence: c for c in kept}
+    assert by_text["It affects both adults and children."].outcome_domain == "epidemiology"
+    assert tag_domain("Women are affected more often than men.") == "epidemiology"
+    assert tag_domain("A trained nurse gives IVIG into a vein.") == "dosing"

@@ -140,7 +140,8 @@ DOMAIN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("survival", _any(r"\bsurviv", r"\bmortality\b", r"\bdeaths?\b", r"\blife expectancy\b", r"\bdie[sd]?\b", r"\bfatal")),
     ("dosing", _any(
         r"\d\s*(?:g|grams?|mg)\s*(?:/|per)\s*(?:kg|kilo)", r"(?<!steroid )(?<!prednisone )\bdos(?:e|es|ing|age)\b(?!\s+(?:of\s+)?(?:cortico|gluco)?(?:steroid|corticoid|prednis|methylpred))",
-        r"\bover (?:several|a few|\d+(?:\s*(?:-|to)\s*\d+)?) hours\b", r"\bthrough an? (?:intravenous|IV) line\b", r"\bevery\s+(?:\d+|other)\b",
+        r"\bover (?:several|a few|\d+(?:\s*(?:-|to)\s*\d+)?) hours\b", r"\bthrough an? (?:intravenous|IV) line\b",
+        r"\b(?:into|through) a vein\b", r"\bgiven (?:each|every) day\b", r"\bevery\s+(?:\d+|other)\b",
         r"\bonce a month\b", r"\bmonthly\b", r"\bconsecutive days\b", r"\bmaintenance\b", r"\binfusion (?:rate|schedule)",
         r"\bstart(?:s|ed)? slowly\b", r"\binfusions? (?:can |may |usually |often )?tak(?:e|es|ing)\b", r"\bschedule\b",
         r"\bloading\b", r"\bm[gl]\s*/\s*kg\s*/", r"\b(?:maximum|initial|starting|infusion) rates?\b")),
@@ -205,7 +206,7 @@ _NOT_DOMAIN_RE = re.compile(
     r"\(?under the skin\)?|\bsubcutaneous(?:ly)?\b|\bskin test"
     r"|\banti-?[\w-]+\s+(?:auto)?antibod\w*|\bautoantibod\w*(?:\s+against\s+[\w-]+(?:\s+reductase)?)?", re.I)
 _DISEASE_FACT_RE = re.compile(
-    r"\b(?:affects?|causes?|causing|characteri[sz]ed|symptoms?|refers to|is a (?:rare )?(?:type|form|condition|disease)|develops?|"
+    r"\b(?:affects?|affected|causes?|causing|characteri[sz]ed|symptoms?|refers to|is a (?:rare )?(?:type|form|condition|disease)|develops?|"
     r"diagnos\w*|targets?|begins?|starts? in|onset|progress(?:es)?|includes?|covers?|goes? with|go with|marks?)\b", re.I)
 _OVERALL_EFFICACY_RE = re.compile(r"\beffective(?:ness)?\b|\befficacy\b|\bbenefi(?:t|cial)\b|\bworks\b", re.I)
 _ABOUT_TREATMENT_RE = re.compile(r"\bIVI?G\b|immun[eo]\s*globulin|\binfusion|\btreat|\btherap|\bdose", re.I)
@@ -491,7 +492,7 @@ def candidates(doc: Document) -> tuple[list[Candidate], list[Section], str]:
                 if not continues:
                     lead_in = sentence if sentence.rstrip().endswith(":") else ""
                 domain = tag_domain(sentence)
-                if context and not any(pattern.search(sentence) for _, pattern in DOMAIN_PATTERNS):
+                if context and domain == DEFAULT_DOMAIN and not any(pattern.search(sentence) for _, pattern in DOMAIN_PATTERNS):
                     # "They are raised step by step": the outcome of what it refers to; "for these patients
                     # IVIG has been reported to work": a benefit, whatever the sentence before described.
                     referred = tag_domain(context)
