@@ -1475,3 +1475,18 @@ def test_a_sentence_that_refers_back_keeps_its_own_disease_fact_domain(tmp_path)
     assert by_text["It affects both adults and children."].outcome_domain == "epidemiology"
     assert tag_domain("Women are affected more often than men.") == "epidemiology"
     assert tag_domain("A trained nurse gives IVIG into a vein.") == "dosing"
+
+
+def test_advice_on_managing_a_harm_is_partly_backed_until_a_row_measures_its_effect(tmp_path):
+    premed = _row("label_r19", "premedication given before infusion in the label trial", "dm", "safety", counts=(10, 47),
+                  study="label", label="LABEL", outcome="Premedication use", figure="10/47", kind="arm_outcome",
+                  design="drug_label", tier="primary", url="https://label.example.org/")
+    ev = _with_rows(tmp_path, premed)
+    s = one(tmp_path, ev, "Side effects of IVIG", "Premedication helps prevent headache after IVIG.")
+    assert s.verdict == "partly_supported" and "not a measured effect" in s.judgement.reason
+    compared = _row("cohort_r07", "headache with and without premedication cohort", "dm", "safety", counts=(5, 40),
+                    study="cohort2", label="COHORT2", outcome="Headache by premedication", figure="5/40 vs 12/40",
+                    kind="between_arm", tier="primary", url="https://journal.example.org/cohort2")
+    ev = _with_rows(tmp_path, premed, compared)
+    s = one(tmp_path, ev, "Side effects of IVIG", "Premedication helps prevent headache after IVIG.")
+    assert "not a measured effect" not in s.judgement.reason

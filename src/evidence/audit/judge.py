@@ -230,6 +230,11 @@ _MANAGES_RE = re.compile(
     r"\brespond(?:s|ed)? (?:well )?to\b|\bprevent\w*|\blessen\w*|\bsettle\w* (?:with|when|once|on)\b|\brelieved? (?:by|with)\b|\bmanaged\b"
     r"|\bpre-?medicat\w*|\bslow(?:ing|ed|er)? (?:the )?(?:infusion|rate)|\bhydrat\w*|\bfluids\b|\bkeep them from\b"
     r"|\b(?:lower|reduc|cut|decreas)\w* the (?:chance|risk|odds)\b|\bbefore the infusion\b", re.I)
+# What a means of management is said to achieve, and a row that compares with and without it.
+_EFFECT_CLAIMED_RE = re.compile(
+    r"\bprevent\w*|\blessen\w*|\breduc\w*|\blower\w*|\bease[sd]?\b|\bhelps?\b|\bkeep\w* (?:them|it|these|reactions)"
+    r"|\bavoid\w*|\bminimi[sz]\w*|\bcut\w*", re.I)
+_COMPARED_RE = re.compile(r"\bby\b|\bvs\.?\b|\bversus\b|\bcompared\b|\bwith(?:out)? premedication\b", re.I)
 _HARM_NAMED_RE = re.compile(
     r"side[- ]effects?|\breactions?\b|\bsymptoms\b|\badverse\b|\bdiscomfort|\bcomfortable\b|\bpre-?medicat", re.I)
 _MANAGEMENT_WORDS = frozenset(tokens(
@@ -1110,6 +1115,10 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     elif (finding and finding.certainty in CERTAINTY_LOW and not hedged and not reports_a_study
           and (efficacy or (domain == "safety" and finding.certainty == "very_low" and not _ADVICE_RE.search(sentence)))):
         verdict, lead = "partly_supported", f"stated firmly on {certainty} evidence"
+    elif managing and rows and _EFFECT_CLAIMED_RE.search(sentence) and not any(
+            r.kind == "between_arm" or _COMPARED_RE.search(r.outcome) for r in rows):
+        # "a slower rate prevents reactions": the label advises it, no row measured what it prevents
+        verdict, lead = "partly_supported", "the base gives the advice, not a measured effect of it"
     elif rows:
         verdict, lead = "supported", "consistent with the base"
     elif not about_ivig:
