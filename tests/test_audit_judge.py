@@ -1490,3 +1490,13 @@ def test_advice_on_managing_a_harm_is_partly_backed_until_a_row_measures_its_eff
     ev = _with_rows(tmp_path, premed, compared)
     s = one(tmp_path, ev, "Side effects of IVIG", "Premedication helps prevent headache after IVIG.")
     assert "not a measured effect" not in s.judgement.reason
+
+
+@pytest.mark.parametrize("sentence, other", [
+    ("Creatine kinase fell more after plasma exchange than after sham exchange.", True),
+    ("Critically ill patients get methylprednisolone 1000 mg a day.", True),
+    ("IVIG was added to methylprednisolone.", False),
+])
+def test_procedures_and_pulse_steroids_are_other_treatments(sentence, other):
+    from evidence.audit.judge import about_other_treatment
+    assert about_other_treatment(sentence) is other

@@ -84,7 +84,9 @@ _TEMPERED_RE = re.compile(
 # Statements about other treatments: the base holds IVIG evidence only.
 _OTHER_DRUG_RE = re.compile(
     r"\b(?:steroids?|corticosteroids?|glucocorticoids?|prednis\w+|immunosuppress\w+|methotrexate|azathioprine|mycophenolate"
-    r"|rituximab|cyclophosphamide|tacrolimus|ciclosporin|cyclosporine|hydroxychloroquine|csDMARDs?|DMARDs?)\b", re.I)
+    r"|rituximab|cyclophosphamide|tacrolimus|ciclosporin|cyclosporine|hydroxychloroquine|csDMARDs?|DMARDs?"
+    r"|methylprednisolone|plasma exchange|plasmapheresis|leu[ck]o?pheresis|tofacitinib|JAK inhibitors?|abatacept"
+    r"|acthar|repository corticotropin)\b", re.I)
 _THESE_DRUGS_RE = re.compile(r"\b(?:these|such|those|the) (?:drugs|medications|medicines|agents)\b", re.I)
 _STRICT_IVIG_RE = re.compile(r"\bIVI?G\b|\bSCIG\b|immun[eo]\s*globulin|gamma\s*globulin|\bIg\b", re.I)
 
