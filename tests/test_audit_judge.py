@@ -1500,3 +1500,14 @@ def test_advice_on_managing_a_harm_is_partly_backed_until_a_row_measures_its_eff
 def test_procedures_and_pulse_steroids_are_other_treatments(sentence, other):
     from evidence.audit.judge import about_other_treatment
     assert about_other_treatment(sentence) is other
+
+
+def test_similar_arms_are_compared_only_on_rows_whose_counts_are_events_of_a_total(tmp_path):
+    # a row may list only sizes (study enrolment, arm size): no risk difference can come of them
+    sizes = _row("ibmx_r01", "strength ivig arm inclusion body myositis IBMX", "ibm", "strength", counts=(26, 12),
+                 study="ibmx", label="IBMX", outcome="strength", figure="ivig: mean 4.2", kind="arm_outcome")
+    control = _row("ibmx_r02", "strength placebo arm inclusion body myositis IBMX", "ibm", "strength", counts=(3, 12),
+                   study="ibmx", label="IBMX", outcome="strength", figure="placebo: 3/12", kind="arm_outcome", percent=25.0)
+    ev = _with_rows(tmp_path, sizes, control)
+    s = one(tmp_path, ev, "Inclusion body myositis", "Strength was similar with IVIG and placebo in the IBMX trial.")
+    assert "risk difference" not in s.judgement.reason

@@ -816,11 +816,18 @@ def same_qualifiers(sentence: str, rows: list[EvidenceRow]) -> list[EvidenceRow]
     return plain or rows
 
 
+def _events_of_total(r: EvidenceRow) -> bool:
+    """The row's first two counts are its events and its total (a row may list only sizes: study, arm)."""
+    if len(r.counts) < 2 or not 0 <= r.counts[0] <= r.counts[1] or r.counts[1] == 0:
+        return False
+    return r.percent is None or abs(100.0 * r.counts[0] / r.counts[1] - r.percent) < 1.5
+
+
 def _arm_pairs(rows: list[EvidenceRow], evidence: Evidence, hosts: frozenset[str]) -> list[tuple[EvidenceRow, EvidenceRow]]:
     """(IVIG arm, control arm) rows of one study and outcome with counts, for the studies among `rows`."""
     pairs = []
     for study in dict.fromkeys(r.study for r in rows):
-        pool = [r for r in evidence.by_study.get(study, []) if len(r.counts) >= 2 and allowed_row(r, hosts)]
+        pool = [r for r in evidence.by_study.get(study, []) if _events_of_total(r) and allowed_row(r, hosts)]
         for control in (r for r in pool if _CONTROL_ARM_RE.search(r.figure.split(":")[0])):
             treated = [r for r in pool if r.outcome.lower() == control.outcome.lower() and r.id != control.id
                        and not _CONTROL_ARM_RE.search(r.figure.split(":")[0])]
