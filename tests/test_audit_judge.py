@@ -1511,3 +1511,23 @@ def test_similar_arms_are_compared_only_on_rows_whose_counts_are_events_of_a_tot
     ev = _with_rows(tmp_path, sizes, control)
     s = one(tmp_path, ev, "Inclusion body myositis", "Strength was similar with IVIG and placebo in the IBMX trial.")
     assert "risk difference" not in s.judgement.reason
+
+
+@pytest.mark.parametrize("text, course", [
+    ("IVIG at 1 g/kg intravenously on each of two days every 4 weeks.", 2.0),
+    ("IVIG 0.4 g/kg daily for 5 days.", 2.0),
+    ("IVIG 2 g/kg over 2 to 5 days.", 2.0),
+])
+def test_a_daily_dose_times_its_days_is_the_course_dose(text, course):
+    doses = [q for q in extract_quantities(text) if q.kind == "dose"]
+    assert [q.low for q in doses] == [course]
+
+
+def test_a_daily_dose_without_its_days_is_not_compared_with_course_doses():
+    assert not [q for q in extract_quantities("The usual dose is 1 g/kg a day.") if q.kind == "dose"]
+
+
+def test_guidance_of_a_clinic_the_base_does_not_hold_is_named():
+    from evidence.audit.judge import _unheld_guidance
+    ev = Evidence(root=Path("."), rows=list(ROWS), regimens=[], bib=Bibliography(Path("none.bib"), {}), documents=DOCUMENTS)
+    assert _unheld_guidance("A Mayo Clinic expert consensus recommends IVIG monthly.", ev) == "Mayo Clinic"

@@ -66,7 +66,7 @@ _RESEARCH_NEEDS_RE = re.compile(
     r"\b(?:trials?|stud(?:y|ies)|research)\b[^.]{0,40}\b(?:must|should|need to|needs to|ought to|would need)\b", re.I)
 # A guideline or policy a sentence attributes to a body by name ("NHS England commissioning policy").
 _GUIDANCE_WORD_RE = re.compile(r"\b(?:guidance|guidelines?|polic(?:y|ies)|criteria|consensus|recommendations?)\b", re.I)
-_BODY_RE = re.compile(r"\b(?:[A-Z]{2,6}(?: [A-Z][a-z]+)?|Department of Health|Ministry of Health)\b")
+_BODY_RE = re.compile(r"\b(?:[A-Z]{2,6}(?: [A-Z][a-z]+)?|Department of Health|Ministry of Health|[A-Z][a-z]+ Clinic)\b")
 _NEGATION_RE = re.compile(r"\b(?:not|no|never|without|neither|nor|fail(?:ed|s)?|lack\w*)\b|n['\u2019]t\b", re.I)
 _HEDGE_RE = re.compile(
     r"\b(?:may|might|can|could|some|often|usually|generally|typically|mostly|possibl\w*|probabl\w*|potential\w*|suggest\w*"

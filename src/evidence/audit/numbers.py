@@ -45,6 +45,10 @@ def _small(words: str) -> int:
     return sum(_NUMBER_WORDS[w] for w in re.split(r"[\s-]+", words.lower()) if w)
 _NUM = r"\d+(?:\.\d+)?"
 _RANGE = rf"(?P<a>{_NUM})(?:\s*(?:-|to|or)\s*(?P<b>{_NUM}))?"
+# After a dose: it is given per day ("1 g/kg a day", "on each of two days"), with the number of days if stated.
+_DAILY_RE = re.compile(
+    r"(?:\s+(?:intravenously|IV|i\.v\.))?\s*(?:(?:(?:a|per|each|every) day|daily|/\s*day)(?:\s*(?:for|over|on)\s+(?P<n1>\d+)\s+(?:consecutive\s+)?days)?"
+    r"|on each of\s+(?P<n2>\d+)\s+(?:consecutive\s+)?days)", re.I)
 _DOSE_RE = re.compile(
     rf"{_RANGE}\s*(?P<unit>g|gm|grams?|mg|milligrams?)\s*(?:/|per)\s*(?:kg|kilograms?)(?:\s+of\s+body\s*weight)?"
     r"(?!\s*(?:/|per)\s*(?:min|h\b|hour))",  # not an infusion rate (mg/kg/min)
@@ -169,7 +173,17 @@ def _quantities(sentence: str) -> tuple[Quantity, ...]:
     for m in _DOSE_RE.finditer(text):
         low, high = _range(m)
         scale = 0.001 if m.group("unit").lower().startswith("m") else 1.0
-        add(m, Quantity("dose", low * scale, high * scale, text=m.group(0)))
+        daily = _DAILY_RE.match(text, m.end())
+        if daily:
+            # "1 g/kg on each of two days": the course is the daily dose times the days; with no days
+            # given, a daily dose is no course dose and is not compared
+            days = daily.group("n1") or daily.group("n2")
+            if not days:
+                taken.append((m.start(), daily.end()))
+                continue
+            low, high = low * float(days), high * float(days)
+            taken.append((m.start(), daily.end()))
+        add(m, Quantity("dose", low * scale, high * scale, text=m.group(0) + (daily.group(0) if daily else "")))
     for m in _INFUSION_RATE_RE.finditer(text):
         value, unit = infusion_rate(m)
         add(m, Quantity("infusion_rate", value, value, text=f"{m.group(0)} ({value:.3g} {unit}/kg/min)"))
@@ -281,13 +295,14 @@ def check_regimen(q: Quantity, regimens: list[Regimen], subtype: str, sentence: 
     detail = f"{label.format(q.shown())}: {status}; {who} give {label.format(values)} ({_cite(graded[status])})"
     if status == "partial" and q.kind == "interval":
         detail += "; the stated range also allows intervals no regimen used"
-    if status == "match" and q.kind == "dose" and q.high - q.low > 0.1 and not any(
-            abs(r.dose - q.low) <= 0.05 for r in scope):
+    low_end_unmet = status == "match" and q.kind == "dose" and q.high - q.low > 0.1 and not any(
+        abs(r.dose - q.low) <= 0.05 for r in scope)
+    if low_end_unmet:
         # "1-2 g/kg": the 2 g/kg courses back the top of the range; no regimen gave the lower dose
         status = "partial"
         detail = f"{label.format(q.shown())}: partial; {who} give {label.format(values)} ({_cite(graded['match'])}); " \
                  f"none gives {label.format(_fmt(q.low))}"
-    if same and status != "match":
+    if same and status != "match" and not low_end_unmet:
         elsewhere = [r for r in usable if r.subtype != subtype and _classify(q, r) == "match"]
         if elsewhere:
             detail += f"; exactly as in other-subtype regimens {_cite(elsewhere)}"
