@@ -1531,3 +1531,11 @@ def test_guidance_of_a_clinic_the_base_does_not_hold_is_named():
     from evidence.audit.judge import _unheld_guidance
     ev = Evidence(root=Path("."), rows=list(ROWS), regimens=[], bib=Bibliography(Path("none.bib"), {}), documents=DOCUMENTS)
     assert _unheld_guidance("A Mayo Clinic expert consensus recommends IVIG monthly.", ev) == "Mayo Clinic"
+
+
+def test_a_figure_said_to_come_from_several_studies_is_partly_backed_when_one_study_gives_it(tmp_path, evidence):
+    s = one(tmp_path, evidence, "Dermatomyositis", "Several randomised trials show that 79% of patients on IVIG reach TIS >= 20.")
+    assert s.number_check == "match"
+    assert s.verdict == "partly_supported" and "one study" in s.judgement.reason and "TRIALX" in s.judgement.reason
+    s = one(tmp_path, evidence, "Dermatomyositis", "A randomised trial showed that 79% of patients on IVIG reach TIS >= 20.")
+    assert "one study" not in s.judgement.reason

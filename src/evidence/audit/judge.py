@@ -237,6 +237,8 @@ _EFFECT_CLAIMED_RE = re.compile(
     r"\bprevent\w*|\blessen\w*|\breduc\w*|\blower\w*|\bease[sd]?\b|\bhelps?\b|\bkeep\w* (?:them|it|these|reactions)"
     r"|\bavoid\w*|\bminimi[sz]\w*|\bcut\w*", re.I)
 _COMPARED_RE = re.compile(r"\bby\b|\bvs\.?\b|\bversus\b|\bcompared\b|\bwith(?:out)? premedication\b", re.I)
+_SEVERAL_STUDIES_RE = re.compile(
+    r"\b(?:several|multiple|many|numerous|various|a number of)\s+(?:\w+\s+){0,2}?(?:studies|trials|series|reports)\b", re.I)
 _HARM_NAMED_RE = re.compile(
     r"side[- ]effects?|\breactions?\b|\bsymptoms\b|\badverse\b|\bdiscomfort|\bcomfortable\b|\bpre-?medicat", re.I)
 _MANAGEMENT_WORDS = frozenset(tokens(
@@ -1103,6 +1105,11 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         verdict, lead = "not_supported", "not borne out by the base"
     elif flags or number_status == "partial":
         verdict, lead = "partly_supported", "overstated or only partly backed"
+    elif (number_status == "match" and _SEVERAL_STUDIES_RE.search(sentence)
+          and len({r.study for r in rows if re.search(rf"\b{re.escape(r.id)}\b", number_detail)}) == 1):
+        # "several prospective studies show 70%": the base has the figure from one study only
+        one_study = next(r.label or r.study for r in rows if re.search(rf"\b{re.escape(r.id)}\b", number_detail))
+        verdict, lead = "partly_supported", f"the figure comes from one study in the base ({one_study}), not several"
     elif (domain == "composite" and not EFFICACY_RE.search(sentence) and not figures and number_status != "match"
           and not _negated(sentence)
           and not focus and not _EVIDENCE_TALK_RE.search(f"{context} {sentence}")):
