@@ -1106,9 +1106,9 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     elif flags or number_status == "partial":
         verdict, lead = "partly_supported", "overstated or only partly backed"
     elif (number_status == "match" and _SEVERAL_STUDIES_RE.search(sentence)
-          and len({r.study for r in rows if re.search(rf"\b{re.escape(r.id)}\b", number_detail)}) == 1):
+          and len({r.study for r in rows if r.id in set(re.findall(r"\w+", number_detail))}) == 1):
         # "several prospective studies show 70%": the base has the figure from one study only
-        one_study = next(r.label or r.study for r in rows if re.search(rf"\b{re.escape(r.id)}\b", number_detail))
+        one_study = next(r.label or r.study for r in rows if r.id in set(re.findall(r"\w+", number_detail)))
         verdict, lead = "partly_supported", f"the figure comes from one study in the base ({one_study}), not several"
     elif (domain == "composite" and not EFFICACY_RE.search(sentence) and not figures and number_status != "match"
           and not _negated(sentence)

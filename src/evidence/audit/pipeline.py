@@ -435,7 +435,7 @@ def _statement(statement_id: str, c: Candidate, domain: str, doc_id: str, eviden
             check = check_mean(q, pool)
             if check:
                 comparable = comparable + [r for r in pool if r not in comparable
-                                           and re.search(rf"\b{re.escape(r.id)}\b", check.detail)]
+                                           and r.id in set(re.findall(r"\w+", check.detail))]
     listed = _listed_harm_rows(c.sentence, domain, evidence, hosts)
     if listed:
         comparable = listed
@@ -461,7 +461,8 @@ def _statement(statement_id: str, c: Candidate, domain: str, doc_id: str, eviden
     status, detail = _trusted(status, detail, c.sentence, comparable, focus)
     if status in ("match", "partial", "mismatch") and comparable:
         # the rows a figure was held against are the evidence the verdict rests on, the agreeing ones first
-        agreeing = [r for r in comparable if re.search(rf"(?:as in |, ){re.escape(r.id)}\b", detail)]
+        named_after = set(re.findall(r"(?:as in |, )(\w+)", detail))
+        agreeing = [r for r in comparable if r.id in named_after]
         held = agreeing + [r for r in comparable if r not in agreeing]
         rows = (held + [r for r in rows if r not in held])[:MAX_EVIDENCE]
     judgement = judge(c.sentence, c.subtype, domain, rows, status, detail, evidence, doc_id, hosts, c.context, focus,

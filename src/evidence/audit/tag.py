@@ -348,7 +348,9 @@ def sentences(text: str) -> list[str]:
         import pysbd
 
         _SEGMENTER = pysbd.Segmenter(language="en", clean=False)
-    return [s.strip() for chunk in _chunks(text) for s in _SEGMENTER.segment(chunk) if s.strip()]
+    # The processor's sentences, without segment()'s search of each one back in the text for its span
+    # (a regex compiled per sentence: a quarter of a long document's audit time); stripped, they are the same.
+    return [s.strip() for chunk in _chunks(text) for s in _SEGMENTER.processor(chunk).process() if s.strip()]
 
 
 _CHUNK = 2000  # pysbd slows down faster than linearly on one very long paragraph
