@@ -1539,3 +1539,18 @@ def test_a_figure_said_to_come_from_several_studies_is_partly_backed_when_one_st
     assert s.verdict == "partly_supported" and "one study" in s.judgement.reason and "TRIALX" in s.judgement.reason
     s = one(tmp_path, evidence, "Dermatomyositis", "A randomised trial showed that 79% of patients on IVIG reach TIS >= 20.")
     assert "one study" not in s.judgement.reason
+
+
+def test_the_number_treated_given_as_the_number_who_improved_is_a_mismatch(tmp_path):
+    major = _row("small_r04", "major improvement ivig arm SMALLTRIAL dermatomyositis", "dm", "composite",
+                 counts=(9, 12, 15), percent=75.0, study="small", label="SMALLTRIAL", outcome="Major improvement",
+                 figure="ivig: 9/12", kind="arm_outcome", design="rct_crossover")
+    ev = _with_rows(tmp_path, major)
+    ev.enrolment = {"small": (15, "rct_crossover", "dm")}
+    s = one(tmp_path, ev, "Dermatomyositis",
+            "In a placebo-controlled crossover trial of 15 patients with dermatomyositis, 12 improved on IVIG.")
+    assert s.number_check == "mismatch" and "trial_total_for_arm" in s.judgement.flags
+    assert s.verdict == "contradicted" and "9/12" in s.judgement.reason
+    s = one(tmp_path, ev, "Dermatomyositis",
+            "In a placebo-controlled crossover trial of 15 patients with dermatomyositis, 9 improved on IVIG.")
+    assert s.number_check == "match" and s.verdict != "contradicted"

@@ -33,7 +33,7 @@ import numpy as np
 from .. import vocab
 from ..stats import risk_difference
 from .match import Evidence, EvidenceRow, Finding, tokens
-from .numbers import OTHER_MEASURE, extract_quantities, normalise_numbers
+from .numbers import NUMBER_TREATED, OTHER_MEASURE, extract_quantities, normalise_numbers
 from .tag import _EMPHASIS_RE, mentioned_subtypes
 
 FLAGS = {
@@ -979,6 +979,8 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         flags.append("incidence_vs_prevalence")
         notes.append("the base gives a prevalence, the sentence an incidence")
     denominator = _trial_total_for_arm(sentence, rows)
+    if not denominator and NUMBER_TREATED in number_detail:
+        denominator = "the number treated is given as the number who improved"
     if denominator:
         flags.append("trial_total_for_arm")
         notes.append(denominator)
@@ -1075,7 +1077,8 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     elif figures and elsewhere:
         verdict, lead = "not_assessable", "no evidence in the base for the study it cites"
     elif number_status == "mismatch":
-        wrong = next((d for d in number_detail.split(" | ") if "mismatch" in d or " vs " in d), number_detail)
+        wrong = next((d for d in number_detail.split(" | ") if "mismatch" in d or NUMBER_TREATED in d),
+                     next((d for d in number_detail.split(" | ") if " vs " in d), number_detail))
         verdict, lead = "contradicted", f"the stated figure disagrees: {wrong}"
     elif ("null_trial" in flags and (subtype != "myositis" or _UNIVERSAL_RE.search(sentence)) and rows and not hedged
           and (_STRICT_IVIG_RE.search(f"{context} {sentence}") or focus or _IVIG_RE.search(sentence))):

@@ -83,6 +83,12 @@ def infusion_rate(match: re.Match[str]) -> tuple[float, str]:
 
 
 _FRACTION_RE = re.compile(r"\b(?P<a>\d+)\s+(?:of|out of)\s+(?:every\s+|the\s+)?(?P<b>\d+)\b", re.I)
+# "in which 12 improved", "9 of them responded": a count of patients who improved, held against events.
+_IMPROVED_COUNT_RE = re.compile(
+    r"\b(?P<n>\d+)\s+(?:of them\s+|patients\s+|had\s+)?(?:improved|responded|got better|recovered)\b", re.I)
+_IMPROVEMENT_OUTCOME_RE = re.compile(r"improv|respon|better|remission", re.I)
+# Said of a count of improvers that is the number treated, not the number who improved.
+NUMBER_TREATED = "is the number treated"
 _COUNT_RE = re.compile(r"\b(?P<n>\d+)\s+(?:patients|participants|people|adults|children|subjects|individuals)\b", re.I)
 # "a mean of 671.6 (SD 1207.9) days", "2.7 (SD 1.2) drugs": a summary figure, listed like a span.
 _MEAN_SD_RE = re.compile(
@@ -218,6 +224,9 @@ def _quantities(sentence: str) -> tuple[Quantity, ...]:
             value = 100.0 * int(m.group("a")) / int(m.group("b"))
             # "8 of every 10" is a rounded rate; "12 of the 15 patients" is an exact count.
             add(m, Quantity("percent", value, value, "~" if "every" in m.group(0).lower() else "", m.group(0)))
+    for m in _IMPROVED_COUNT_RE.finditer(text):
+        if free(m):
+            add(m, Quantity("improvers", float(m.group("n")), float(m.group("n")), text=m.group(0)))
     for m in _COUNT_RE.finditer(text):
         if free(m):
             add(m, Quantity("count", float(m.group("n")), float(m.group("n")), text=m.group(0)))
@@ -355,6 +364,22 @@ def check_infusion_rate(q: Quantity, linked: list[EvidenceRow], named: frozenset
     return Check("nothing to compare", f"{q.text}: not stated in the base ({shown})")
 
 
+def check_improvers(q: Quantity, linked: list[EvidenceRow]) -> Check:
+    """A count of patients who improved agrees with an improvement row's events; the same number as a
+    row's total (the patients treated) is a mismatch: the treated are not all improvers."""
+    rows = [r for r in linked if _IMPROVEMENT_OUTCOME_RE.search(r.outcome) and len(r.counts) >= 2
+            and 0 <= r.counts[0] <= r.counts[1]]
+    n = int(q.low)
+    hits = [r for r in rows if r.counts[0] == n]
+    if hits:
+        return Check("match", f"{n} improved as in {', '.join(f'{r.id} [{r.locator}]' for r in hits)}")
+    totals = [r for r in rows if r.counts[1] == n]
+    if totals:
+        shown = "; ".join(f"{r.id} {r.outcome}: {r.counts[0]}/{r.counts[1]}" for r in totals[:4])
+        return Check("mismatch", f"{n} improved: {n} {NUMBER_TREATED}; the rows give {shown}")
+    return Check("nothing to compare", f"{n} improved: no improvement row of that study gives it")
+
+
 def check_count(q: Quantity, linked: list[EvidenceRow]) -> Check:
     rows = [r for r in linked if r.counts]
     if not rows:
@@ -473,6 +498,8 @@ def number_check(sentence: str, subtype: str, linked: list[EvidenceRow], regimen
             checks.append(check)
         elif q.kind == "count":
             checks.append(check_count(q, linked))
+        elif q.kind == "improvers":
+            checks.append(check_improvers(q, linked))
         elif q.kind == "infusion_rate":
             checks.append(check_infusion_rate(q, linked, named))
         elif q.kind == "cap":

@@ -425,6 +425,10 @@ def _statement(statement_id: str, c: Candidate, domain: str, doc_id: str, eviden
         sizes &= {evidence.enrolment[st][0] for st in focus if st in evidence.enrolment}
         comparable = comparable + [r for st in sorted(focus) for r in evidence.by_study.get(st, [])
                                    if sizes & set(r.counts) and r not in comparable and allowed_row(r, hosts)][:1]
+    if focus and any(q.kind == "improvers" for q in extract_quantities(c.sentence)):
+        # "a trial of 15 patients in which 12 improved": the named study's improvement rows, whatever outcome
+        comparable = comparable + [r for st in sorted(focus) for r in evidence.by_study.get(st, [])
+                                   if r not in comparable and allowed_row(r, hosts) and r.kind not in _NOT_LIKE]
     means = [q for q in extract_quantities(c.sentence) if is_mean(q) or q.kind == "change"]
     if means:
         # "a mean of 1.82 (SD 1.38) cycles": a mean to two decimals names its row, whatever the outcome is filed under
