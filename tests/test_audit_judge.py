@@ -1554,3 +1554,13 @@ def test_the_number_treated_given_as_the_number_who_improved_is_a_mismatch(tmp_p
     s = one(tmp_path, ev, "Dermatomyositis",
             "In a placebo-controlled crossover trial of 15 patients with dermatomyositis, 9 improved on IVIG.")
     assert s.number_check == "match" and s.verdict != "contradicted"
+
+
+@pytest.mark.parametrize("sentence, partly", [
+    ("IVIG has worked extremely well for patients with dermatomyositis.", True),
+    ("IVIG has been life-changing for patients with dermatomyositis.", True),
+    ("IVIG improves the total improvement score of patients with dermatomyositis.", False),
+])
+def test_an_intensified_benefit_says_more_than_moderate_evidence_shows(tmp_path, evidence, sentence, partly):
+    s = one(tmp_path, evidence, "Dermatomyositis", sentence)
+    assert (s.verdict == "partly_supported" and "says more than moderate certainty" in s.judgement.reason) is partly

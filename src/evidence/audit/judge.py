@@ -56,7 +56,7 @@ _GENERIC = frozenset(tokens(
 EFFICACY_RE = re.compile(
     r"\b(?:improv\w*|effective\w*|efficacy|benefi\w*|helps?|helped|works?|respon\w+|reduc\w+|reliev\w+|restor\w+|"
     r"stronger|better|easier|regain\w*|comes? back|clear(?:s|ed)?|success\w*|treat(?:s|ed)? effectively"
-    r"|helpful|promising|useful|valuable|worthwhile|(?:can|may|will|to) treat|treats)\b", re.I)
+    r"|helpful|promising|useful|valuable|worthwhile|(?:can|may|will|to) treat|treats|worked|life[- ]changing)\b", re.I)
 # A sentence about trials or the evidence itself ("the earlier trials were small"), or a study's design.
 _EVIDENCE_TALK_RE = re.compile(
     r"\b(?:trials?|stud(?:y|ies)|studied|tested|investigated|evaluated|evidence|data|research|placebo|double-blind"
@@ -253,6 +253,10 @@ _WATCH_FOR_RE = re.compile(r"\bsigns? of\b|\bwatch for\b|\bwarning signs?\b|\bsy
 _REPORTS_RE = re.compile(
     r"\b(?:found|find|finds|showed|shows|reported|reports|linked|links|concluded?|observed|noted|described)\b", re.I)
 # Words that make a hedged claim a firm one: "can bring meaningful relief for many patients".
+# Words that make a benefit sound greater than a trial's effect size can show.
+_INTENSIFIER_RE = re.compile(
+    r"\b(?:extremely (?:well|effective)|dramatic(?:ally)?(?: effective)?|life[- ]changing|remarkabl[ey]\w*|excellent"
+    r"|highly effective|particularly effective|very effective|miracul\w*|game[- ]chang\w*|transformative)\b", re.I)
 _STRONG_RE = re.compile(
     r"\b(?:many|most|majority|significant(?:ly)?|substantial(?:ly)?|steady|dramatic(?:ally)?|life[- ]changing|marked(?:ly)?)\b",
     re.I)
@@ -1138,6 +1142,11 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
             r.kind == "between_arm" or _COMPARED_RE.search(r.outcome) for r in rows):
         # "a slower rate prevents reactions": the label advises it, no row measured what it prevents
         verdict, lead = "partly_supported", "the base gives the advice, not a measured effect of it"
+    elif ((efficacy or domain in EFFICACY_DOMAINS) and rows and number_status != "match" and not reports_a_study
+          and (m := _INTENSIFIER_RE.search(sentence)) and not (finding and finding.certainty == "high")):
+        # "worked extremely well", "life-changing": more than moderate or lower certainty evidence shows
+        graded = f"{finding.certainty.replace('_', ' ')} certainty evidence" if finding and finding.certainty else "the base"
+        verdict, lead = "partly_supported", f"'{m.group(0).lower()}' says more than {graded} shows"
     elif rows:
         verdict, lead = "supported", "consistent with the base"
     elif not about_ivig:
