@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -1564,3 +1565,41 @@ def test_the_number_treated_given_as_the_number_who_improved_is_a_mismatch(tmp_p
 def test_an_intensified_benefit_says_more_than_moderate_evidence_shows(tmp_path, evidence, sentence, partly):
     s = one(tmp_path, evidence, "Dermatomyositis", sentence)
     assert (s.verdict == "partly_supported" and "says more than moderate certainty" in s.judgement.reason) is partly
+
+
+def test_the_first_trial_claim_is_held_against_earlier_controlled_trials_of_the_subtype(tmp_path):
+    early = _row("oldtrial_r01", "major improvement dermatomyositis OLDTRIAL crossover", "dm", "composite",
+                 counts=(9, 12), percent=75.0, study="oldtrial", label="OLDTRIAL", outcome="Major improvement",
+                 figure="ivig: 9/12", kind="arm_outcome", design="rct_crossover", names=("smith", "1993", "n engl j med"))
+    new = [replace(r, names=("jones", "2022", "n engl j med")) if r.study == "trialx" else r for r in ROWS]
+    ev = Evidence(root=tmp_path, rows=new + [early], regimens=[], bib=Bibliography(tmp_path / "none.bib", {}),
+                  documents=DOCUMENTS)
+    ev.index = BM25Index(ev.rows)
+    s = one(tmp_path, ev, "Dermatomyositis", "TRIALX is the first study to confirm the worth of IVIG in dermatomyositis.")
+    assert s.verdict == "contradicted" and "OLDTRIAL (1993)" in s.judgement.reason
+    s = one(tmp_path, ev, "Dermatomyositis", "TRIALX is the first phase 3 trial of IVIG in dermatomyositis.")
+    assert "came first" not in s.judgement.reason
+
+
+def test_counts_of_events_find_the_harm_row_that_gives_them(tmp_path):
+    related = _row("trialx_ae12", "treatment related adverse events TRIALX all ivig", "dm", "safety", counts=(62, 95),
+                   study="trialx", label="TRIALX", outcome="TEAE related to study drug", figure="ivig: 62/95 patients, 282 events",
+                   kind="adverse_event", tier="primary", url="https://journal.example.org/trialx")
+    ev = _with_rows(tmp_path, related)
+    s = one(tmp_path, ev, "Dermatomyositis", "In TRIALX the IVIG group had 282 treatment-related adverse events.")
+    assert s.number_check == "match" and s.judgement.evidence[0].id == "trialx_ae12"
+    assert [q.kind for q in extract_quantities("95 patients had 282 events")] == ["events", "count"]
+    assert tag_domain("Nine serious events occurred.") == "safety"
+
+
+@pytest.mark.parametrize("sentence, domain", [
+    ("Although it is a rare disease, dermatomyositis brings progressive weakness and widespread rashes.", "epidemiology"),
+    ("For many years dermatomyositis has been treated with steroids.", "treatment_position"),
+])
+def test_a_rare_disease_is_epidemiology_and_long_treated_with_places_a_treatment(sentence, domain):
+    assert tag_domain(sentence) == domain
+
+
+def test_doctors_more_inclined_to_offer_ivig_is_a_usage_trend(tmp_path, evidence):
+    s = one(tmp_path, evidence, "Dermatomyositis", "Rheumatologists are now more inclined to offer IVIG in dermatomyositis.")
+    assert s.verdict == "not_assessable" and "how often IVIG is used" in s.judgement.reason

@@ -98,7 +98,8 @@ _ESCALATION_RE = re.compile(
 # How much IVIG is used: prescribing data the base does not hold.
 _USAGE_RE = re.compile(
     r"\bmore and more\b|\bincreasingly (?:used|common|prescribed)\b|\b(?:growing|rising|increasing) use\b"
-    r"|\bused (?:more|less) (?:often|and)\b|\b(?:most|second|third) (?:most )?(?:commonly |often |frequently )?used\b", re.I)
+    r"|\bused (?:more|less) (?:often|and)\b|\b(?:most|second|third) (?:most )?(?:commonly |often |frequently )?used\b"
+    r"|\b(?:more|less) (?:inclined|likely|willing) to (?:offer|use|prescribe|give|try)\b", re.I)
 _PRODUCT_GENERIC = frozenset(tokens(
     "ivig immunoglobulin immune globulin intravenous product products brand brands made contain contains healthy "
     "human people patient patients antibody antibodies"))
@@ -754,6 +755,34 @@ _STANDARD_FIRST_RE = re.compile(
     re.I)
 
 
+# "the first study to confirm", "the first randomised trial": not "the first phase 3" or "first large" trial,
+# which an earlier small trial does not refute.
+_FIRST_STUDY_RE = re.compile(
+    r"\bfirst (?:(?:randomi[sz]ed|controlled|placebo[- ]controlled|double[- ]blind),?\s+)*(?:study|trial|RCT)\b", re.I)
+_CONTROLLED = frozenset({"rct_parallel", "rct_crossover"})
+
+
+def _first_study_check(sentence: str, focus: frozenset[str], evidence: Evidence,
+                       hosts: frozenset[str]) -> tuple[str, str, list[EvidenceRow]] | None:
+    """(verdict, reason, rows) for "the first study to show..." about the one study it names, held against
+    the controlled trials of the same subtype the base dates earlier; None when none is earlier."""
+    if len(focus) != 1 or not _FIRST_STUDY_RE.search(sentence):
+        return None
+    own = evidence.by_study.get(next(iter(focus)), [])
+    if not own or not own[0].names[1].isdigit() or own[0].design not in _CONTROLLED:
+        return None
+    year, subtype = int(own[0].names[1]), own[0].subtype
+    earlier = [rows for st, rows in evidence.by_study.items()
+               if rows and st not in focus and rows[0].design in _CONTROLLED and rows[0].subtype == subtype
+               and rows[0].names[1].isdigit() and int(rows[0].names[1]) < year and allowed_row(rows[0], hosts)]
+    if not earlier:
+        return None
+    first = min(earlier, key=lambda rows: int(rows[0].names[1]))
+    label = first[0].label or first[0].study
+    return ("contradicted", f"an earlier controlled trial in the same subtype came first: {label} ({first[0].names[1]})",
+            [r for r in first if r.table == "results"][:MAX_EVIDENCE] or first[:MAX_EVIDENCE])
+
+
 def _standard_first_check(sentence: str, subtype: str, evidence: Evidence,
                           hosts: frozenset[str]) -> tuple[str, str, list[EvidenceRow]] | None:
     """(verdict, reason, rows) for a statement that steroids come first, held against guidance that keeps
@@ -1019,7 +1048,7 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         how.sort(key=lambda r: (-len(set(tokens(f"{r.outcome} {r.text}")) & topic), _DESIGN_RANK.get(r.design, 6)))
         rows = how[:MAX_EVIDENCE]
     quantities = extract_quantities(sentence)
-    figures = [q for q in quantities if q.kind in ("percent", "count", "rate", "infusion_rate")]
+    figures = [q for q in quantities if q.kind in ("percent", "count", "rate", "infusion_rate", "events")]
     if not figures and number_status == "nothing to compare":
         # A duration or age ("lasts 12 to 23 months", "started 671 days after diagnosis") that no row states.
         weeks = set().union(*(evidence.timepoints.get(st, frozenset()) for st in focus)) if focus else set()
@@ -1168,6 +1197,11 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     if position:
         verdict, lead, rows = position
         basis = _cite(rows)
+    first_trial = _first_study_check(sentence, focus, evidence, hosts) if number_status != "mismatch" else None
+    if first_trial:
+        verdict, lead, rows = first_trial
+        basis = _cite(rows)
+        flags = flags + ["absolute_word"] if "absolute_word" not in flags else flags
     steroids_first = (_standard_first_check(sentence, subtype, evidence, hosts)
                       if not (position or approval) and number_status != "mismatch" else None)
     if steroids_first:
@@ -1187,7 +1221,7 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     # a verdict a specific check reached (approval, treatment position, similar arms, a rule that the base cannot
     # speak to it) is not replaced by a look-alike claim
     unchecked = (not flags and number_status not in ("partial", "mismatch") and verdict != "contradicted"
-                 and not (approval or position or similar or steroids_first or ruled_out))
+                 and not (approval or position or similar or steroids_first or first_trial or ruled_out))
     claim = registered_claim(sentence, subtype, evidence, doc_id) if unchecked else None
     if claim is not None and claim.figure in vocab.VERDICT:
         by_id = evidence.numeric_rows

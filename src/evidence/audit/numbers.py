@@ -89,6 +89,11 @@ _IMPROVED_COUNT_RE = re.compile(
 _IMPROVEMENT_OUTCOME_RE = re.compile(r"improv|respon|better|remission", re.I)
 # Said of a count of improvers that is the number treated, not the number who improved.
 NUMBER_TREATED = "is the number treated"
+# "282 treatment-related adverse events", "nine serious events": a count of events, not of patients.
+_EVENTS_RE = re.compile(
+    r"\b(?P<n>\d+)\s+(?:(?!patients|participants|people|adults|children|weeks|months|days)[A-Za-z][\w-]*\s+){0,3}?events\b",
+    re.I)
+_ROW_EVENTS_RE = re.compile(r"\b(\d+) events\b")
 _COUNT_RE = re.compile(r"\b(?P<n>\d+)\s+(?:patients|participants|people|adults|children|subjects|individuals)\b", re.I)
 # "a mean of 671.6 (SD 1207.9) days", "2.7 (SD 1.2) drugs": a summary figure, listed like a span.
 _MEAN_SD_RE = re.compile(
@@ -224,6 +229,9 @@ def _quantities(sentence: str) -> tuple[Quantity, ...]:
             value = 100.0 * int(m.group("a")) / int(m.group("b"))
             # "8 of every 10" is a rounded rate; "12 of the 15 patients" is an exact count.
             add(m, Quantity("percent", value, value, "~" if "every" in m.group(0).lower() else "", m.group(0)))
+    for m in _EVENTS_RE.finditer(text):
+        if free(m):
+            add(m, Quantity("events", float(m.group("n")), float(m.group("n")), text=m.group(0)))
     for m in _IMPROVED_COUNT_RE.finditer(text):
         if free(m):
             add(m, Quantity("improvers", float(m.group("n")), float(m.group("n")), text=m.group(0)))
@@ -364,6 +372,16 @@ def check_infusion_rate(q: Quantity, linked: list[EvidenceRow], named: frozenset
     return Check("nothing to compare", f"{q.text}: not stated in the base ({shown})")
 
 
+def check_events(q: Quantity, linked: list[EvidenceRow]) -> Check:
+    """A count of events agrees with a row giving that many events; a row giving another number may count
+    another period or arm, so only agreement is reported."""
+    n = int(q.low)
+    hits = [r for r in linked if n in {int(v) for v in _ROW_EVENTS_RE.findall(r.figure)}]
+    if hits:
+        return Check("match", f"{n} events as in {', '.join(f'{r.id} [{r.locator}]' for r in hits)}")
+    return Check("nothing to compare", f"{n} events: no linked row gives that count of events")
+
+
 def check_improvers(q: Quantity, linked: list[EvidenceRow]) -> Check:
     """A count of patients who improved agrees with an improvement row's events; the same number as a
     row's total (the patients treated) is a mismatch: the treated are not all improvers."""
@@ -498,6 +516,8 @@ def number_check(sentence: str, subtype: str, linked: list[EvidenceRow], regimen
             checks.append(check)
         elif q.kind == "count":
             checks.append(check_count(q, linked))
+        elif q.kind == "events":
+            checks.append(check_events(q, linked))
         elif q.kind == "improvers":
             checks.append(check_improvers(q, linked))
         elif q.kind == "infusion_rate":

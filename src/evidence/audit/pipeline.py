@@ -30,7 +30,7 @@ from .judge import (
     same_qualifiers,
 )
 from .match import Evidence, EvidenceRow, load_evidence, tokens
-from .numbers import check_mean, extract_quantities, is_mean, number_check
+from .numbers import check_events, check_mean, extract_quantities, is_mean, number_check
 from .read import Document, read_document
 from .refs import RefMatch, audit_references
 from .tag import DOMAIN_PATTERNS, Candidate, candidates, listed_domains, mentioned_subtypes
@@ -429,6 +429,16 @@ def _statement(statement_id: str, c: Candidate, domain: str, doc_id: str, eviden
         # "a trial of 15 patients in which 12 improved": the named study's improvement rows, whatever outcome
         comparable = comparable + [r for st in sorted(focus) for r in evidence.by_study.get(st, [])
                                    if r not in comparable and allowed_row(r, hosts) and r.kind not in _NOT_LIKE]
+    counted = [q for q in extract_quantities(c.sentence) if q.kind == "events"]
+    if counted and domain == "safety":
+        # "282 treatment-related adverse events": the harm rows of the page's or named study that give that count
+        near = rows + [r for r, _ in linked] + [r for st in sorted(focus) for r in evidence.by_study.get(st, [])]
+        near += [r for st in dict.fromkeys(r.study for r in near) for r in evidence.by_study.get(st, [])]
+        pool = [r for r in dict.fromkeys(near) if allowed_row(r, hosts) and r.table == "adverse_events"]
+        for q in counted:
+            check = check_events(q, pool)
+            if check.status == "match":
+                comparable = comparable + [r for r in pool if r not in comparable and r.id in set(re.findall(r"\w+", check.detail))]
     means = [q for q in extract_quantities(c.sentence) if is_mean(q) or q.kind == "change"]
     if means:
         # "a mean of 1.82 (SD 1.38) cycles": a mean to two decimals names its row, whatever the outcome is filed under

@@ -154,7 +154,7 @@ DOMAIN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"\breactions?\b", r"chest pain", r"\bbreath", r"hydrat", r"\bhives\b", r"allerg", r"\bfever\b", r"chills", r"nausea", r"anaphyla", r"allerg", r"hives", r"ha?emoly", r"\bstroke\b",
         r"tolerat", r"\bsafe(?:ly|ty)?\b", r"\brisks?\b", r"\bcomplications?\b", r"pre-?medicat", r"acetaminophen",
         r"paracetamol", r"antihistamine", r"\bsymptoms (?:usually )?(?:appear|fade|resolve)", r"\bclose(?:ly)? monitor\w*", r"\bblood pressure\b",
-        r"\blab(?:oratory)? tests?\b")),
+        r"\blab(?:oratory)? tests?\b", r"\bserious (?:\w+ )?events?\b", r"\bTEAEs?\b")),
     ("time_to_response", _any(
         r"\b(?:within|after|in)\s+(?:just\s+)?(?:a few|several|\d+(?:\s*(?:-|to)\s*\d+)?)\s+(?:days|weeks|months)\b",
         r"\b(?:weeks|months) (?:to|before) (?:improve|respond|see|notice|work)", r"\bquickly\b", r"\bsooner\b",
@@ -189,6 +189,7 @@ DOMAIN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"\btreatment[- ]resistant\b", r"\bresists? treatment\b", r"\badjunct(?:ive)?\b", r"\binstead of\b",
         r"\b(?:together|in combination|combined) with\b", r"\bmost (?:commonly |often |frequently )?used\b",
         r"\b(?:are|is) (?:usually |first |initially )?treated (?:first |initially )?with\b",
+        r"\b(?:has|have) (?:long |traditionally |usually )?been treated with\b",
         r"\b(?:put forward|proposed|suggested) as an? (?:possible |potential |new )?(?:treatment|therapy|option)\b",
         r"\brespond\w* (?:well )?(?:enough )?to (?:standard|conventional|first-line|usual|initial) (?:treatment|therapy)",
         r"\b(?:has|have) not worked\b", r"\b(?:is|are) added\b", r"\badded (?:early|to)\b", r"\bstandard (?:treatment|therapy) (?:of|for)\b",
@@ -202,6 +203,7 @@ DEFAULT_DOMAIN = "composite"  # an efficacy statement that names no outcome: ove
 _NOT_OUTCOMES = frozenset({"epidemiology", "mechanism", "product", "regulatory"})
 
 
+_RARE_DISEASE_RE = re.compile(r"\b(?:ultra-?)?rare (?:\w+ )?(?:disease|disorder|condition|illness)\b", re.I)
 _NOT_DOMAIN_RE = re.compile(
     r"\(?under the skin\)?|\bsubcutaneous(?:ly)?\b|\bskin test"
     r"|\banti-?[\w-]+\s+(?:auto)?antibod\w*|\bautoantibod\w*(?:\s+against\s+[\w-]+(?:\s+reductase)?)?", re.I)
@@ -248,6 +250,8 @@ def tag_domain(sentence: str) -> str:
             and not any(counts[code] for code in LISTED_OUTCOMES + ("safety", "dosing", "regulatory", "composite"))):
         return "epidemiology"  # "the trial enrolled 95 adults with active DM": who was studied, not an outcome
     treatment = counts["safety"] or counts["dosing"] or counts["regulatory"] or _ABOUT_TREATMENT_RE.search(sentence)
+    if _RARE_DISEASE_RE.search(sentence) and not treatment and not _GAIN_RE.search(sentence):
+        return "epidemiology"  # "although it is a rare disease, it brings weakness and rashes": how common it is
     if _DISEASE_FACT_RE.search(sentence) and not treatment and not counts["mechanism"] and not _GAIN_RE.search(sentence):
         return "epidemiology"
     best = max(counts.values())
