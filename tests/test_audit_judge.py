@@ -1603,3 +1603,13 @@ def test_a_rare_disease_is_epidemiology_and_long_treated_with_places_a_treatment
 def test_doctors_more_inclined_to_offer_ivig_is_a_usage_trend(tmp_path, evidence):
     s = one(tmp_path, evidence, "Dermatomyositis", "Rheumatologists are now more inclined to offer IVIG in dermatomyositis.")
     assert s.verdict == "not_assessable" and "how often IVIG is used" in s.judgement.reason
+
+
+@pytest.mark.parametrize("sentence", [
+    "IVIG is used for autoimmune diseases such as lupus and myositis.",
+    "His clinician judged IVIG an essential part of his treatment plan.",
+    "With the evidence lacking, the use of these immunosuppressants is controversial.",
+    "Inclusion body myositis usually resists every therapy.",
+])
+def test_what_a_treatment_is_used_for_is_its_place_in_treatment(sentence):
+    assert tag_domain(sentence) == "treatment_position"
