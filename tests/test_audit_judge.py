@@ -1613,3 +1613,16 @@ def test_doctors_more_inclined_to_offer_ivig_is_a_usage_trend(tmp_path, evidence
 ])
 def test_what_a_treatment_is_used_for_is_its_place_in_treatment(sentence):
     assert tag_domain(sentence) == "treatment_position"
+
+
+def test_a_general_statement_about_a_named_trial_leads_with_its_primary_end_point_not_a_subgroup(tmp_path):
+    subgroup = _row("trialx_r34", "adults reached TIS response more often on ivig dermatomyositis TRIALX MSA-positive",
+                    "dm", "composite", percent=83.0, study="trialx", label="TRIALX",
+                    outcome="TIS response in MSA-positive patients", figure="ivig: 83%", kind="arm_outcome",
+                    design="rct_parallel", tier="primary", url="https://journal.example.org/trialx")
+    ev = _with_rows(tmp_path, subgroup)
+    ev.findings = dict(FINDINGS)
+    s = one(tmp_path, ev, "Dermatomyositis", "In TRIALX, adults with dermatomyositis reached a TIS response more often on IVIG.")
+    assert s.judgement.evidence[0].id == "trialx_r01"
+    s = one(tmp_path, ev, "Dermatomyositis", "In TRIALX, MSA-positive adults reached a TIS response more often on IVIG.")
+    assert s.judgement.evidence[0].id == "trialx_r34"

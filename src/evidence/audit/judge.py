@@ -496,12 +496,33 @@ def relevant_rows(sentence: str, subtype: str, domain: str, evidence: Evidence, 
         named = [r for st in sorted(focus) for r in evidence.by_study.get(st, [])
                  if (r.domain == domain or domain == "epidemiology") and not (r.url and _host(r.url) in hosts)]
         if named:
-            named.sort(key=lambda r: (-score_of.get(r.id, 0.0), bool(_CONTROL_ARM_RE.search(r.figure.split(":")[0]))))
+            # the primary end point before a subgroup's rows, unless the sentence names the subgroup
+            # (a stated figure keeps the best-matching rows first, for the number check)
+            said_words = set(tokens(said or sentence))
+            if extract_quantities(said or sentence):
+                named.sort(key=lambda r: (-score_of.get(r.id, 0.0), bool(_CONTROL_ARM_RE.search(r.figure.split(":")[0]))))
+            else:
+                named.sort(key=lambda r: (_subgroup_unnamed(r, said_words), r.id not in key_ids,
+                                          bool(_CONTROL_ARM_RE.search(r.figure.split(":")[0])), -score_of.get(r.id, 0.0)))
             chosen = {r.id for r in named}
             primary = named + [r for r in primary if r.id not in chosen]
     if primary or domain in (EFFICACY_DOMAINS - {"composite"}) | {"mechanism", "epidemiology"}:
         return primary[:MAX_EVIDENCE]  # an outcome the base does not report is not backed by another outcome
     return picked[:MAX_EVIDENCE]
+
+
+_SUBGROUP_RE = re.compile(
+    r"\b(?:in|among) (?:the )?([\w-]+(?: [\w-]+)?) (?:patients|participants|subgroup)\b|\bsubgroup\b|\b[\w-]+-(?:positive|negative)\b",
+    re.I)
+
+
+def _subgroup_unnamed(row: EvidenceRow, said: set[str]) -> bool:
+    """The row is a subgroup's ("TIS response in MSA-positive patients") and the sentence names no word of it."""
+    m = _SUBGROUP_RE.search(row.outcome)
+    if not m:
+        return False
+    marker = set(tokens(m.group(0))) - _GENERIC - {"patients", "participants", "subgroup", "among", "positive", "negative"}
+    return not (marker & said)
 
 
 _MEASURED_DOMAINS = frozenset({"strength", "skin", "swallowing", "enzymes", "function_qol", "lung", "composite"})
