@@ -1626,3 +1626,23 @@ def test_a_general_statement_about_a_named_trial_leads_with_its_primary_end_poin
     assert s.judgement.evidence[0].id == "trialx_r01"
     s = one(tmp_path, ev, "Dermatomyositis", "In TRIALX, MSA-positive adults reached a TIS response more often on IVIG.")
     assert s.judgement.evidence[0].id == "trialx_r34"
+
+
+def test_ultra_rare_needs_a_prevalence_not_a_yearly_incidence(tmp_path):
+    incidence = _row("epi_jdm_inc", "incidence juvenile dermatomyositis registry children", "jdm", "epidemiology",
+                     study="registry", label="REGISTRY", outcome="incidence children", figure="3.2 per million per year",
+                     kind="descriptive", rate=("incidence", 2.9, 3.4))
+    ev = _with_rows(tmp_path, incidence)
+    s = one(tmp_path, ev, "Juvenile dermatomyositis", "Juvenile dermatomyositis is an ultra-rare disease.")
+    assert s.verdict == "not_assessable" and "no prevalence" in s.judgement.reason
+    s = one(tmp_path, ev, "Juvenile dermatomyositis", "Juvenile dermatomyositis is a rare disease.")
+    assert s.verdict == "supported"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Care rests on support, such as watching swallowing and breathing, structured exercise and help with mobility.",
+    "Interferon beta-1a gave no benefit in a small trial.",
+])
+def test_supportive_care_and_other_agents_are_other_treatments(sentence):
+    from evidence.audit.judge import about_other_treatment
+    assert about_other_treatment(sentence)

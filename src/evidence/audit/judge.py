@@ -86,7 +86,8 @@ _OTHER_DRUG_RE = re.compile(
     r"\b(?:steroids?|corticosteroids?|glucocorticoids?|prednis\w+|immunosuppress\w+|methotrexate|azathioprine|mycophenolate"
     r"|rituximab|cyclophosphamide|tacrolimus|ciclosporin|cyclosporine|hydroxychloroquine|csDMARDs?|DMARDs?"
     r"|methylprednisolone|plasma exchange|plasmapheresis|leu[ck]o?pheresis|tofacitinib|JAK inhibitors?|abatacept"
-    r"|acthar|repository corticotropin)\b", re.I)
+    r"|acthar|repository corticotropin|interferon[\w -]*|physical therapy|physiotherapy|speech therapy|occupational therapy"
+    r"|(?:structured )?exercise|supportive (?:care|measures|management))\b", re.I)
 _THESE_DRUGS_RE = re.compile(r"\b(?:these|such|those|the) (?:drugs|medications|medicines|agents)\b", re.I)
 _STRICT_IVIG_RE = re.compile(r"\bIVI?G\b|\bSCIG\b|immun[eo]\s*globulin|gamma\s*globulin|\bIg\b", re.I)
 
@@ -129,6 +130,14 @@ def _rarity_check(sentence: str, subtype: str, evidence: Evidence,
         return None
     rows = [r for r in evidence.rate_rows if r.subtype == subtype and allowed_row(r, hosts)]
     prevalence = [r for r in rows if r.rate[0] == "prevalence"]
+    if _ULTRA_RARE_RE.search(sentence):
+        # the EU's ultra-rare bound (1 in 50,000) is one of prevalence: a yearly incidence cannot settle it
+        if not prevalence:
+            return "not_assessable", "the base gives no prevalence to test 'ultra-rare' (under 20 per million) against", []
+        top = max(r.rate[2] for r in prevalence)
+        verdict = "supported" if top < ULTRA_RARE_BELOW_PER_MILLION else "partly_supported"
+        return verdict, f"prevalence at most {top:g} per million against the ultra-rare bound of 20 ({_cite(prevalence, 2)})", \
+            prevalence[:MAX_EVIDENCE]
     held = prevalence or [r for r in rows if r.rate[0] == "incidence"]
     if not held:
         return None
@@ -139,6 +148,8 @@ def _rarity_check(sentence: str, subtype: str, evidence: Evidence,
     return "partly_supported", f"the base's rates reach {top:g} per million, above the EU rare-disease threshold of 500 ({shown})", held[:MAX_EVIDENCE]
 
 
+_ULTRA_RARE_RE = re.compile(r"\bultra-?rare\b", re.I)
+ULTRA_RARE_BELOW_PER_MILLION = 20.0  # EU: fewer than 1 in 50,000
 _DISEASE_FACT_RE_J = re.compile(r"\b(?:disease|condition|disorder|myositis|myopathy|patients)\b", re.I)
 
 

@@ -173,7 +173,7 @@ DOMAIN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("strength", _any(r"strength", r"\bweak(?:ness)?\b", r"\bstronger\b", r"\bMMT")),
     ("mechanism", _any(
         r"antibod", r"immune system", r"cytokine", r"receptor", r"\bT[- ]cells?\b", r"\bimmune cells\b", r"complement",
-        r"\bFc\b", r"\bworks by\b", r"\binflammation\b", r"\bimmune (?:response|activity|attack)", r"\bmodulat")),
+        r"\bFc\b", r"\bworks by\b", r"\binflammation\b", r"\bregenerat\w*", r"\bdamaging process", r"\bimmune (?:response|activity|attack)", r"\bmodulat")),
     ("function_qol", _any(
         r"quality of life", r"daily (?:life|activities|tasks)", r"mobility", r"\bfunction", r"independen", r"endurance",
         r"stamina", r"stairs")),
