@@ -1646,3 +1646,10 @@ def test_ultra_rare_needs_a_prevalence_not_a_yearly_incidence(tmp_path):
 def test_supportive_care_and_other_agents_are_other_treatments(sentence):
     from evidence.audit.judge import about_other_treatment
     assert about_other_treatment(sentence)
+
+
+def test_a_conceded_leading_clause_is_a_statement_of_its_own():
+    from evidence.audit.tag import split_compound
+    parts = split_compound("Although it is a rare disease, dermatomyositis can bring progressive weakness and rashes.")
+    assert parts == ["It is a rare disease.", "Dermatomyositis can bring progressive weakness and rashes."]
+    assert split_compound("Although rare, it happens.") == ["Although rare, it happens."]

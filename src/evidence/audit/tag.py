@@ -448,18 +448,24 @@ def heading_asserts(title: str) -> bool:
         and bool(_ASSERTS_RE.search(text)) and is_checkable(text + ".")
 
 
+_CONCESSIVE_LEAD_RE = re.compile(r"^(?:although|though|even though|whilst)\s+(?P<a>[^,;]{12,}?),\s+(?P<b>.+)$", re.I)
+
+
 def split_compound(sentence: str) -> list[str]:
     """A sentence whose parts may deserve different verdicts, cut at ';', 'but', 'while', 'although'.
 
     Cut only when every part is a statement of its own (five words or more, checkable), so
     "safe but not for everyone" stays whole.
     """
-    parts = [p.strip(" ,;") for p in _COMPOUND_RE.split(sentence) if p and p.strip(" ,;")]
+    lead = _CONCESSIVE_LEAD_RE.match(sentence)
+    # "Although it is a rare disease, dermatomyositis can bring...": the conceded clause is a claim of its own
+    text = f"{lead.group('a')}; {lead.group('b')}" if lead else sentence
+    parts = [p.strip(" ,;") for p in _COMPOUND_RE.split(text) if p and p.strip(" ,;")]
     if len(parts) < 2 or any(len(p.split()) < 5 or not is_checkable(p) for p in parts):
         return [sentence]
     out = []
     for i, part in enumerate(parts):
-        part = part[0].upper() + part[1:] if i else part
+        part = part[0].upper() + part[1:] if i or lead else part
         out.append(part if re.search(r"[.!?]$", part) else part + ".")
     return out
 
