@@ -1653,3 +1653,13 @@ def test_a_conceded_leading_clause_is_a_statement_of_its_own():
     parts = split_compound("Although it is a rare disease, dermatomyositis can bring progressive weakness and rashes.")
     assert parts == ["It is a rare disease.", "Dermatomyositis can bring progressive weakness and rashes."]
     assert split_compound("Although rare, it happens.") == ["Although rare, it happens."]
+
+
+def test_a_study_inferred_from_a_design_word_and_a_week_yields_to_the_study_named_before(tmp_path, evidence):
+    evidence.enrolment = {"trialx": (95, "rct_parallel", "dm"), "ibmtrial": (20, "rct_crossover", "ibm")}
+    evidence.timepoints = {"trialx": frozenset({16.0}), "ibmtrial": frozenset({24.0})}
+    text = ("TRIALX in dermatomyositis\nIn TRIALX, 37 of 47 patients on IVIG reached TIS >= 20.\n"
+            "After the double-blind period, patients continued on IVIG for a 24-week extension.\n")
+    statements = audit_text(tmp_path, evidence, text)
+    s = statements["After the double-blind period, patients continued on IVIG for a 24-week extension."]
+    assert s.subtype == "dm" and not any(r.study == "ibmtrial" for r in s.judgement.evidence)

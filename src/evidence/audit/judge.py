@@ -378,6 +378,14 @@ def named_studies(sentence: str, evidence: Evidence) -> frozenset[str]:
 _NAMED_MEMO: dict[int, tuple[Evidence, dict[str, frozenset[str]]]] = {}
 
 
+def named_by_weeks_only(sentence: str, evidence: Evidence) -> bool:
+    """The studies the sentence names were inferred from a design word and a week alone ("the double-blind
+    period ... a 24-week extension"), the weakest sign: a study named before or the page's own study wins."""
+    named = named_studies(sentence, evidence)
+    return bool(named) and not any(names_study(sentence, rows[0]) for st in named if (rows := evidence.by_study.get(st))) \
+        and not _SIZE_RE.search(sentence)
+
+
 def _named_studies(sentence: str, evidence: Evidence) -> frozenset[str]:
     named = {study for study, rows in evidence.by_study.items() if rows and names_study(sentence, rows[0])}
     if named:

@@ -21,6 +21,7 @@ from .judge import (
     allowed_row,
     harms_named,
     introduces_study,
+    named_by_weeks_only,
     judge,
     named_studies,
     names_study,
@@ -265,6 +266,10 @@ def _statements(doc_id: str, kept: list[Candidate], evidence: Evidence, hosts: f
                         or any(introduces_study(c.sentence) for c in kept[:12])))
     for n, c in enumerate(kept, start=1):
         focus = named_studies(c.sentence, evidence)
+        if focus and named_by_weeks_only(c.sentence, evidence):
+            before = carried[1] if carried[0] == c.section else frozenset()
+            page = frozenset({page_study[0]}) if page_study else frozenset()
+            focus = before or page or focus
         unheld = not focus and introduces_study(c.sentence)
         if not focus and not unheld and carried[0] == c.section and (c.context or _POINTS_BACK_RE.search(c.sentence)):
             focus, unheld = carried[1], carried[2]
