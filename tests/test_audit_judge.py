@@ -1663,3 +1663,8 @@ def test_a_study_inferred_from_a_design_word_and_a_week_yields_to_the_study_name
     statements = audit_text(tmp_path, evidence, text)
     s = statements["After the double-blind period, patients continued on IVIG for a 24-week extension."]
     assert s.subtype == "dm" and not any(r.study == "ibmtrial" for r in s.judgement.evidence)
+
+
+def test_a_trial_sentence_reporting_who_responded_is_about_the_outcome():
+    assert tag_domain("In the phase 3 trial, 79% of patients on IVIG responded at week 16, against 44% on placebo.") == "composite"
+    assert tag_domain("The phase 3 trial enrolled 95 adults with active dermatomyositis.") == "epidemiology"

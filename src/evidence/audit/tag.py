@@ -226,7 +226,7 @@ _IMPROVED_RE = re.compile(r"\b(?:better|best|strongest) (?:results|outcomes?)\b|
 _TRIAL_DESIGN_RE = re.compile(
     r"\benrol\w*|\btook part\b|\bparticipants were\b|\bwere eligible\b|\binclusion criteria\b|\bphase (?:3|III|2|II)\b"
     r"|\bdouble[- ]blind\w*|\bplacebo[- ]controlled\b|\brandomi[sz]ed\b", re.I)
-_GAIN_RE = re.compile(r"\bimprov\w*|\brelief\b|\brespon(?:d|ds|se)\b|\bbetter\b", re.I)  # a benefit, not a disease fact
+_GAIN_RE = re.compile(r"\bimprov\w*|\brelief\b|\brespon(?:d|ds|ded|se|ders?)\b|\bbetter\b", re.I)  # a benefit, not a disease fact
 _WORKS_RE = re.compile(r"\bwork(?:s|ed)?\b|\beffective\b", re.I)
 _SKIN_AND_MUSCLE_RE = re.compile(r"\b(?:skin|cutaneous) and muscle|\bmuscles? and (?:the )?skin\b", re.I)
 
