@@ -1668,3 +1668,21 @@ def test_a_study_inferred_from_a_design_word_and_a_week_yields_to_the_study_name
 def test_a_trial_sentence_reporting_who_responded_is_about_the_outcome():
     assert tag_domain("In the phase 3 trial, 79% of patients on IVIG responded at week 16, against 44% on placebo.") == "composite"
     assert tag_domain("The phase 3 trial enrolled 95 adults with active dermatomyositis.") == "epidemiology"
+
+
+def test_one_in_three_is_a_rounded_share_and_a_year_is_no_population():
+    share = extract_quantities("About 1 in 3 patients get a headache.")
+    assert [(q.kind, round(q.low, 1), q.op) for q in share] == [("percent", 33.3, "~")]
+    assert not extract_quantities("Two were approved in 2021.") or all(q.kind != "rate" for q in extract_quantities(
+        "2 in 2021"))
+    assert [q.kind for q in extract_quantities("1 in 100,000 people each year")] == ["rate"]
+
+
+def test_all_patients_should_receive_ivig_is_held_against_guidance_for_some(tmp_path):
+    later = _rec("gl_rec01", "IVIG is recommended as second-line treatment for dermatomyositis that has not responded to steroids", "dm")
+    ev = _with_rows(tmp_path, later)
+    s = one(tmp_path, ev, "Dermatomyositis", "All patients with dermatomyositis should receive IVIG.")
+    assert s.outcome_domain == "treatment_position"
+    assert s.verdict == "not_supported" and s.judgement.evidence[0].id == "gl_rec01"
+    s = one(tmp_path, ev, "Dermatomyositis", "IVIG is often used when corticosteroids and other immunosuppressants fail.")
+    assert s.verdict == "supported"

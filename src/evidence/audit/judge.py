@@ -845,6 +845,12 @@ def _position_check(sentence: str, subtype: str, evidence: Evidence,
     partly. After failure of first-line treatment is supported when recommendations say so.
     """
     claimed = _position(sentence, claim=True)
+    if not claimed and _UNIVERSAL_RE.search(sentence) and _STRICT_IVIG_RE.search(sentence) and not _negated(sentence):
+        # "all patients with DM should receive IVIG": guidance that keeps it for refractory disease says otherwise
+        later = [r for r in _guidance_for(subtype, evidence, hosts) if _position(r.outcome) == "later"]
+        if later:
+            return ("not_supported", f"guidance keeps IVIG for some patients, after other treatment fails, not all: "
+                                     f"{_cite(later, 2)}", later[:MAX_EVIDENCE])
     if not claimed or _negated(_LATER_RE.sub(" ", sentence)):  # "not first-line"; "when steroids fail" is no negation
         return None
     recs = _guidance_for(subtype, evidence, hosts)

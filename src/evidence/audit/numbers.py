@@ -82,7 +82,7 @@ def infusion_rate(match: re.Match[str]) -> tuple[float, str]:
     return float(match.group("v")) / (60.0 if per_hour else 1.0), match.group("u").lower()
 
 
-_FRACTION_RE = re.compile(r"\b(?P<a>\d+)\s+(?:of|out of)\s+(?:every\s+|the\s+)?(?P<b>\d+)\b", re.I)
+_FRACTION_RE = re.compile(r"\b(?P<a>\d+)\s+(?P<w>of|out of|in)\s+(?:every\s+|the\s+)?(?P<b>\d+)\b(?!\s*(?:%|percent))", re.I)
 # "in which 12 improved", "9 of them responded": a count of patients who improved, held against events.
 _IMPROVED_COUNT_RE = re.compile(
     r"\b(?P<n>\d+)\s+(?:of them\s+|patients\s+|had\s+)?(?:improved|responded|got better|recovered)\b", re.I)
@@ -202,6 +202,8 @@ def _quantities(sentence: str) -> tuple[Quantity, ...]:
         base = {"a million": 1e6, "one million": 1e6, "million": 1e6, "a thousand": 1e3}.get(m.group("m").lower())
         millions = re.match(r"(\d+(?:\.\d+)?)\s+million", m.group("m"), re.I)
         denominator = base or (float(millions.group(1)) * 1e6 if millions else float(m.group("m")))
+        if not base and not millions and 1900 <= denominator <= 2100 and m.group(0).rstrip()[-1].isdigit():
+            continue  # "2 in 2021": a year, not a population
         top = float(m.group("n2") or m.group("n"))
         if denominator >= 1000 and float(m.group("n")) <= top < denominator:
             add(m, Quantity("rate", float(m.group("n")) * 1e6 / denominator, top * 1e6 / denominator,
@@ -225,10 +227,13 @@ def _quantities(sentence: str) -> tuple[Quantity, ...]:
             op = _OPS.get((m.group("op") or "").lower(), "~" if m.group("op") else "=")
             add(m, Quantity("percent", float(m.group("v")), float(m.group("v")), op, m.group(0).strip()))
     for m in _FRACTION_RE.finditer(text):
+        share = m.group("w").lower() == "in"  # "1 in 3 patients": a rounded share (1 in 1,000 or more is a rate)
+        if share and int(m.group("b")) >= 1000:
+            continue
         if free(m) and 0 < int(m.group("b")) and int(m.group("a")) <= int(m.group("b")):
             value = 100.0 * int(m.group("a")) / int(m.group("b"))
-            # "8 of every 10" is a rounded rate; "12 of the 15 patients" is an exact count.
-            add(m, Quantity("percent", value, value, "~" if "every" in m.group(0).lower() else "", m.group(0)))
+            # "8 of every 10" and "1 in 3" are rounded rates; "12 of the 15 patients" is an exact count.
+            add(m, Quantity("percent", value, value, "~" if share or "every" in m.group(0).lower() else "", m.group(0)))
     for m in _EVENTS_RE.finditer(text):
         if free(m):
             add(m, Quantity("events", float(m.group("n")), float(m.group("n")), text=m.group(0)))
