@@ -1686,3 +1686,12 @@ def test_all_patients_should_receive_ivig_is_held_against_guidance_for_some(tmp_
     assert s.verdict == "not_supported" and s.judgement.evidence[0].id == "gl_rec01"
     s = one(tmp_path, ev, "Dermatomyositis", "IVIG is often used when corticosteroids and other immunosuppressants fail.")
     assert s.verdict == "supported"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Some doctors think IVIG brings short-term improvement in inclusion body myositis.",
+    "Early reports suggested IVIG helped in inclusion body myositis.",
+])
+def test_a_reported_opinion_is_not_assessable(tmp_path, evidence, sentence):
+    s = one(tmp_path, evidence, "Inclusion body myositis", sentence)
+    assert s.verdict == "not_assessable" and not s.judgement.evidence and "think or once suggested" in s.judgement.reason

@@ -251,6 +251,11 @@ _EFFECT_CLAIMED_RE = re.compile(
 _COMPARED_RE = re.compile(r"\bby\b|\bvs\.?\b|\bversus\b|\bcompared\b|\bwith(?:out)? premedication\b", re.I)
 _SEVERAL_STUDIES_RE = re.compile(
     r"\b(?:several|multiple|many|numerous|various|a number of)\s+(?:\w+\s+){0,2}?(?:studies|trials|series|reports)\b", re.I)
+# "Some doctors think...", "other experts say...", "early reports suggested...": an opinion reported, not asserted.
+_OPINION_RE = re.compile(
+    r"\b(?:some|other|many|a few) (?:doctors|experts|clinicians|physicians|specialists|neurologists|rheumatologists)"
+    r" (?:think|say|believe|feel|argue|suggest)\b|\b(?:early|earlier|initial|first|anecdotal) reports (?:suggested|claimed)\b"
+    r"|\bit (?:was|has been) suggested\b|\bthe authors? called\b", re.I)
 _HARM_NAMED_RE = re.compile(
     r"side[- ]effects?|\breactions?\b|\bsymptoms\b|\badverse\b|\bdiscomfort|\bcomfortable\b|\bpre-?medicat", re.I)
 _MANAGEMENT_WORDS = frozenset(tokens(
@@ -1128,6 +1133,7 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     escalation = domain == "dosing" and bool(_ESCALATION_RE.search(sentence)) and not any(
         _ESCALATION_RE.search(f"{r.outcome} {r.text}") for r in evidence.dosing_rows)
     ruled_out = bool(escalation or (_USAGE_RE.search(sentence) or product_gap or body or _RESEARCH_NEEDS_RE.search(sentence)
+                                    or _OPINION_RE.search(sentence)
                                     or about_other_treatment(sentence, context) or unheld)
                      and number_status not in ("match", "partial", "mismatch"))
     rarity = _rarity_check(sentence, subtype, evidence, hosts) if domain == "epidemiology" and not figures else None
@@ -1142,6 +1148,8 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         verdict, lead, rows = "not_assessable", "no row in the base states this product fact", []
     elif body and number_status not in ("match", "partial", "mismatch"):
         verdict, lead, rows = "not_assessable", f"the base does not hold the {body} guidance the sentence cites", []
+    elif _OPINION_RE.search(sentence) and number_status not in ("match", "partial", "mismatch"):
+        verdict, lead, rows, flags = "not_assessable", "reports what some people think or once suggested, not a finding", [], []
     elif _RESEARCH_NEEDS_RE.search(sentence) and number_status not in ("match", "partial", "mismatch"):
         verdict, lead, rows, flags = "not_assessable", "says what research should do, not what it found", [], []
     elif (about_other_treatment(sentence, context) and domain != "steroid_sparing" and not focus
