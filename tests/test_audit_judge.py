@@ -1695,3 +1695,14 @@ def test_all_patients_should_receive_ivig_is_held_against_guidance_for_some(tmp_
 def test_a_reported_opinion_is_not_assessable(tmp_path, evidence, sentence):
     s = one(tmp_path, evidence, "Inclusion body myositis", sentence)
     assert s.verdict == "not_assessable" and not s.judgement.evidence and "think or once suggested" in s.judgement.reason
+
+
+def test_an_infection_passed_on_by_the_product_needs_a_row_on_transmission(tmp_path, evidence):
+    s = one(tmp_path, evidence, "Side effects of IVIG", "Because IVIG is a blood product it carries a risk of infection.")
+    assert s.verdict == "not_assessable" and "passed on" in s.judgement.reason
+    screened = _row("label_r30", "donor screening and viral inactivation steps lower the risk of transmitting pathogens", "any_indication",
+                    "safety", study="label", label="LABEL", outcome="Transmission of infectious agents", figure="",
+                    kind="descriptive", design="drug_label", tier="primary", url="https://label.example.org/")
+    s = one(tmp_path, _with_rows(tmp_path, screened), "Side effects of IVIG",
+            "Because IVIG is a blood product it carries a risk of infection.")
+    assert "passed on" not in s.judgement.reason

@@ -251,6 +251,11 @@ _EFFECT_CLAIMED_RE = re.compile(
 _COMPARED_RE = re.compile(r"\bby\b|\bvs\.?\b|\bversus\b|\bcompared\b|\bwith(?:out)? premedication\b", re.I)
 _SEVERAL_STUDIES_RE = re.compile(
     r"\b(?:several|multiple|many|numerous|various|a number of)\s+(?:\w+\s+){0,2}?(?:studies|trials|series|reports)\b", re.I)
+# An infection passed on by the product ("a blood product, so it carries a risk of infection"), and a row on that.
+_TRANSMISSION_RE = re.compile(
+    r"\bblood[- ]borne\b|\btransmi(?:t|ss)\w*|\bcatch\w* (?:an? )?(?:infection|virus)|\bpass(?:ed|ing)? on\b[^.]{0,30}infect"
+    r"|\bblood product\b[^.]{0,60}\b(?:risk|chance) of (?:an? )?infection", re.I)
+_TRANSMITTED_ROW_RE = re.compile(r"transmi|pathogen|blood-borne|viral (?:inactivation|safety)", re.I)
 # "Some doctors think...", "other experts say...", "early reports suggested...": an opinion reported, not asserted.
 _OPINION_RE = re.compile(
     r"\b(?:some|other|many|a few) (?:doctors|experts|clinicians|physicians|specialists|neurologists|rheumatologists)"
@@ -1133,7 +1138,7 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     escalation = domain == "dosing" and bool(_ESCALATION_RE.search(sentence)) and not any(
         _ESCALATION_RE.search(f"{r.outcome} {r.text}") for r in evidence.dosing_rows)
     ruled_out = bool(escalation or (_USAGE_RE.search(sentence) or product_gap or body or _RESEARCH_NEEDS_RE.search(sentence)
-                                    or _OPINION_RE.search(sentence)
+                                    or _OPINION_RE.search(sentence) or _TRANSMISSION_RE.search(sentence)
                                     or about_other_treatment(sentence, context) or unheld)
                      and number_status not in ("match", "partial", "mismatch"))
     rarity = _rarity_check(sentence, subtype, evidence, hosts) if domain == "epidemiology" and not figures else None
@@ -1148,6 +1153,9 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         verdict, lead, rows = "not_assessable", "no row in the base states this product fact", []
     elif body and number_status not in ("match", "partial", "mismatch"):
         verdict, lead, rows = "not_assessable", f"the base does not hold the {body} guidance the sentence cites", []
+    elif (_TRANSMISSION_RE.search(sentence) and number_status not in ("match", "partial", "mismatch")
+          and not any(_TRANSMITTED_ROW_RE.search(f"{r.outcome} {r.text}") for r in evidence.safety_rate_rows + rows)):
+        verdict, lead, rows, flags = "not_assessable", "no row in the base gives a risk of infection passed on by IVIG", [], []
     elif _OPINION_RE.search(sentence) and number_status not in ("match", "partial", "mismatch"):
         verdict, lead, rows, flags = "not_assessable", "reports what some people think or once suggested, not a finding", [], []
     elif _RESEARCH_NEEDS_RE.search(sentence) and number_status not in ("match", "partial", "mismatch"):
