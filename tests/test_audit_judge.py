@@ -1706,3 +1706,18 @@ def test_an_infection_passed_on_by_the_product_needs_a_row_on_transmission(tmp_p
     s = one(tmp_path, _with_rows(tmp_path, screened), "Side effects of IVIG",
             "Because IVIG is a blood product it carries a risk of infection.")
     assert "passed on" not in s.judgement.reason
+
+
+def test_a_body_is_held_by_its_own_name_not_a_substring_and_its_guidance_is_not_replaced(tmp_path):
+    from evidence.audit.judge import _unheld_guidance
+    share = _row("share_r01", "IVIG add-on for resistant juvenile dermatomyositis", "jdm", "treatment_position",
+                 study="share2017jdm", label="SHARE 2017", outcome="IVIG for resistant JDM", kind="descriptive")
+    almayouf = _row("almayouf2000jdm_r01", "juvenile dermatomyositis series", "jdm", "composite", study="almayouf2000jdm")
+    ev = _with_rows(tmp_path, share, almayouf)
+    assert _unheld_guidance("The SHARE guidelines recommend IVIG as an add-on.", ev) == ""
+    assert _unheld_guidance("A Mayo Clinic consensus recommends IVIG monthly.", ev) == "Mayo Clinic"
+    assert _unheld_guidance("UK Department of Health guidance recommends IVIG.", ev) == "Department of Health"
+    later = _rec("gl_rec01", "IVIG is recommended as second-line treatment for dermatomyositis that has not responded to steroids", "dm")
+    s = one(tmp_path, _with_rows(tmp_path, later), "Dermatomyositis",
+            "UK Department of Health guidance recommends IVIG as an adjunct for dermatomyositis with marked weakness.")
+    assert s.verdict == "not_assessable" and "Department of Health" in s.judgement.reason

@@ -66,7 +66,8 @@ _RESEARCH_NEEDS_RE = re.compile(
     r"\b(?:trials?|stud(?:y|ies)|research)\b[^.]{0,40}\b(?:must|should|need to|needs to|ought to|would need)\b", re.I)
 # A guideline or policy a sentence attributes to a body by name ("NHS England commissioning policy").
 _GUIDANCE_WORD_RE = re.compile(r"\b(?:guidance|guidelines?|polic(?:y|ies)|criteria|consensus|recommendations?)\b", re.I)
-_BODY_RE = re.compile(r"\b(?:[A-Z]{2,6}(?: [A-Z][a-z]+)?|Department of Health|Ministry of Health|[A-Z][a-z]+ Clinic)\b")
+_BODY_RE = re.compile(
+    r"\b(?:(?:UK|US|USA) )?(?:Department|Ministry) of Health\b|\b(?:[A-Z]{2,6}(?: [A-Z][a-z]+)?|[A-Z][a-z]+ Clinic)\b")
 _NEGATION_RE = re.compile(r"\b(?:not|no|never|without|neither|nor|fail(?:ed|s)?|lack\w*)\b|n['\u2019]t\b", re.I)
 _HEDGE_RE = re.compile(
     r"\b(?:may|might|can|could|some|often|usually|generally|typically|mostly|possibl\w*|probabl\w*|potential\w*|suggest\w*"
@@ -158,13 +159,15 @@ def _unheld_guidance(sentence: str, evidence: Evidence) -> str:
     recommendation or guidance study of that body; else ""."""
     if not _GUIDANCE_WORD_RE.search(sentence):
         return ""
-    bodies = [m.group(0) for m in _BODY_RE.finditer(sentence)
-              if m.group(0).split()[0] not in _NOT_BODIES]
+    # "UK Department of Health": the body, without the country in front of it
+    found = [" ".join(w) if (w := m.group(0).split())[0] not in _NOT_BODIES else " ".join(w[1:])
+             for m in _BODY_RE.finditer(sentence)]
+    bodies = [b for b in found if b and b.split()[0] not in _NOT_BODIES]
     if not bodies:
         return ""
-    held = " ".join(f"{r.label} {r.study}" for r in evidence.recommendation_rows)
-    held_low = held.lower()
-    missing = [b for b in bodies if b.split()[0].lower() not in held_low]
+    held = " ".join(f"{r.label} {r.study}" for r in evidence.recommendation_rows) + " " + " ".join(evidence.by_study)
+    held_words = set(re.findall(r"[a-z]+", held.lower()))  # "efns2008_rec01" holds "efns"; "almayouf" no "mayo"
+    missing = [b for b in bodies if b.split()[0].lower() not in held_words]
     return missing[0] if missing and len(missing) == len(bodies) else ""
 
 
@@ -1255,7 +1258,8 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         basis = _cite(rows)
     position = (_position_check(sentence, subtype, evidence, hosts)
                 if domain == "treatment_position" and number_status != "mismatch" and not approval
-                and not _USAGE_RE.search(sentence) and not unheld and not about_other_treatment(sentence, context) else None)
+                and not _USAGE_RE.search(sentence) and not unheld and not about_other_treatment(sentence, context)
+                and not body else None)  # guidance from a body the base does not hold is not replaced by other bodies
     if position:
         verdict, lead, rows = position
         basis = _cite(rows)
