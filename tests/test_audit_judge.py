@@ -1721,3 +1721,16 @@ def test_a_body_is_held_by_its_own_name_not_a_substring_and_its_guidance_is_not_
     s = one(tmp_path, _with_rows(tmp_path, later), "Dermatomyositis",
             "UK Department of Health guidance recommends IVIG as an adjunct for dermatomyositis with marked weakness.")
     assert s.verdict == "not_assessable" and "Department of Health" in s.judgement.reason
+
+
+def test_how_a_measure_is_scored_and_where_ivig_is_given_are_judged_for_what_the_base_holds(tmp_path, evidence):
+    s = one(tmp_path, evidence, "Dermatomyositis", "The TIS runs from 0 to 100, higher scores meaning more improvement.")
+    assert s.verdict == "not_assessable" and "how a measure is scored" in s.judgement.reason
+    rate = _row("label_r08", "initial infusion rate mg/kg/min label dermatomyositis", "dm", "dosing", study="label",
+                label="LABEL", outcome="DM initial infusion rate", figure="1 mg/kg/min", kind="descriptive",
+                design="drug_label", tier="primary", url="https://label.example.org/")
+    ev = _with_rows(tmp_path, rate)
+    s = one(tmp_path, ev, "Dermatomyositis", "A trained nurse gives the IVIG infusion into a vein.")
+    assert s.verdict == "not_assessable" and "where or by whom" in s.judgement.reason
+    s = one(tmp_path, ev, "Dermatomyositis", "The IVIG infusion is given in a clinic at a slow rate over several hours.")
+    assert s.outcome_domain == "dosing" and s.verdict == "partly_supported"

@@ -259,6 +259,13 @@ _TRANSMISSION_RE = re.compile(
     r"\bblood[- ]borne\b|\btransmi(?:t|ss)\w*|\bcatch\w* (?:an? )?(?:infection|virus)|\bpass(?:ed|ing)? on\b[^.]{0,30}infect"
     r"|\bblood product\b[^.]{0,60}\b(?:risk|chance) of (?:an? )?infection", re.I)
 _TRANSMITTED_ROW_RE = re.compile(r"transmi|pathogen|blood-borne|viral (?:inactivation|safety)", re.I)
+# "The TIS runs from 0 to 100": how a measure is scored.
+_SCALE_RE = re.compile(r"\b(?:runs?|ranges?|goes|going) from \d+ to \d+\b|\bon a scale (?:of|from) \d+\b"
+                       r"|\bhigher scores? (?:mean|meaning|indicat)", re.I)
+# Where and by whom IVIG is given, and a duration in hours.
+_SETTING_RE = re.compile(r"\bnurses?\b|\b(?:doctor['\u2019]?s )?office\b|\bclinic\b|\bhospital\b|\binfusion (?:cent(?:re|er)|suite)"
+                         r"|\bat home\b|\bhome infusion\b", re.I)
+_HOURS_RE = re.compile(r"\bhours?\b", re.I)
 # "Some doctors think...", "other experts say...", "early reports suggested...": an opinion reported, not asserted.
 _OPINION_RE = re.compile(
     r"\b(?:some|other|many|a few) (?:doctors|experts|clinicians|physicians|specialists|neurologists|rheumatologists)"
@@ -1142,6 +1149,7 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         _ESCALATION_RE.search(f"{r.outcome} {r.text}") for r in evidence.dosing_rows)
     ruled_out = bool(escalation or (_USAGE_RE.search(sentence) or product_gap or body or _RESEARCH_NEEDS_RE.search(sentence)
                                     or _OPINION_RE.search(sentence) or _TRANSMISSION_RE.search(sentence)
+                                    or _SCALE_RE.search(sentence)
                                     or about_other_treatment(sentence, context) or unheld)
                      and number_status not in ("match", "partial", "mismatch"))
     rarity = _rarity_check(sentence, subtype, evidence, hosts) if domain == "epidemiology" and not figures else None
@@ -1159,6 +1167,15 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     elif (_TRANSMISSION_RE.search(sentence) and number_status not in ("match", "partial", "mismatch")
           and not any(_TRANSMITTED_ROW_RE.search(f"{r.outcome} {r.text}") for r in evidence.safety_rate_rows + rows)):
         verdict, lead, rows, flags = "not_assessable", "no row in the base gives a risk of infection passed on by IVIG", [], []
+    elif _SCALE_RE.search(sentence) and number_status not in ("match", "partial", "mismatch"):
+        verdict, lead, rows, flags = "not_assessable", "says how a measure is scored, not what a study found", [], []
+    elif (domain == "dosing" and _SETTING_RE.search(sentence) and number_status not in ("match", "partial", "mismatch")
+          and not any(_SETTING_RE.search(f"{r.outcome} {r.text}") for r in rows)):
+        # "given by a nurse in an infusion centre over several hours": the label's rates give the hours, nothing the place
+        if _HOURS_RE.search(sentence) and rows:
+            verdict, lead = "partly_supported", "the label's infusion rates imply hours; no row states where or by whom IVIG is given"
+        else:
+            verdict, lead, rows, flags = "not_assessable", "no row in the base states where or by whom IVIG is given", [], []
     elif _OPINION_RE.search(sentence) and number_status not in ("match", "partial", "mismatch"):
         verdict, lead, rows, flags = "not_assessable", "reports what some people think or once suggested, not a finding", [], []
     elif _RESEARCH_NEEDS_RE.search(sentence) and number_status not in ("match", "partial", "mismatch"):
