@@ -1734,3 +1734,15 @@ def test_how_a_measure_is_scored_and_where_ivig_is_given_are_judged_for_what_the
     assert s.verdict == "not_assessable" and "where or by whom" in s.judgement.reason
     s = one(tmp_path, ev, "Dermatomyositis", "The IVIG infusion is given in a clinic at a slow rate over several hours.")
     assert s.outcome_domain == "dosing" and s.verdict == "partly_supported"
+
+
+def test_a_firm_later_use_is_partly_backed_where_the_subtypes_guidance_is_only_conditional(tmp_path):
+    weak = EvidenceRow("gl_rec05", "recommendations", "IVIG consider necrotising myopathy refractory guideline", "imnm",
+                       "treatment_position", "gl Table 2", study="gl", label="GL", figure="conditional, grade Class IV",
+                       outcome="Consider IVIG in necrotising myopathy that has not responded to steroids",
+                       kind="recommendation", design="guideline", tier="primary", url="https://guideline.example.org/imnm")
+    ev = _with_rows(tmp_path, weak)
+    s = one(tmp_path, ev, "Necrotising myopathy", "When the first treatment has not worked, IVIG is added in necrotising myopathy.")
+    assert s.verdict == "partly_supported" and "conditionally" in s.judgement.reason
+    s = one(tmp_path, ev, "Necrotising myopathy", "IVIG may be considered when necrotising myopathy has not responded to steroids.")
+    assert s.verdict == "supported"

@@ -748,7 +748,7 @@ _LATER_RE = re.compile(
     r"|(?:haven|hasn|don|doesn|aren|isn)['\u2019]?t|inadequate\w*|insufficient\w*|poorly tolerated|intoleran\w*"
     r"|contraindicated|cannot be (?:given|used)|side effects)"
     r"|\bsecond[- ]line\b|\bthird[- ]line\b|\brefractory\b|\bresistant\b|\bdespite\b|\bsalvage\b|\badd-on\b"
-    r"|\badjunct\w*|\b(?:has|have|had) not responded\b|\bnon-?responsive\b|\bunresponsive\b|\bnonresponsive\b"
+    r"|\badjunct\w*|\b(?:has|have|had) not (?:responded|worked)\b|\bis added\b|\badded (?:early|to)\b|\bnon-?responsive\b|\bunresponsive\b|\bnonresponsive\b"
     r"|\bnot responded\b|\bto add or switch\b", re.I)
 _FIRST_RE = re.compile(
     r"\bfirst[- ]line\b|\binitial (?:treatment|therapy)\b|\bfirst (?:choice|treatment)\b|\bfrom the (?:start|outset)\b"
@@ -886,8 +886,18 @@ def _position_check(sentence: str, subtype: str, evidence: Evidence,
                     later[:MAX_EVIDENCE])
         return None
     if later:
+        own = [r for r in recs if r.subtype == subtype]
+        if (subtype != "myositis" and own and not any(r.figure.lower().startswith("recommended") for r in own)
+                and not _TENTATIVE_RE.search(sentence)):
+            # "IVIG is added in severe IMNM": the subtype's own guidance only suggests it, on weak evidence
+            return ("partly_supported", f"guidance for this subtype only suggests IVIG, conditionally: {_cite(own, 2)}",
+                    (own + [r for r in later if r not in own])[:MAX_EVIDENCE])
         return "supported", f"guidance places IVIG after other treatment fails: {_cite(later, 2)}", later[:MAX_EVIDENCE]
     return None
+
+
+# "may be considered", "an option": a statement no firmer than conditional guidance.
+_TENTATIVE_RE = re.compile(r"\b(?:may|might|can|could|consider\w*|options?|possible|sometimes)\b", re.I)
 
 
 _SIMILAR_RE = re.compile(
