@@ -896,8 +896,9 @@ def _position_check(sentence: str, subtype: str, evidence: Evidence,
     return None
 
 
-# "may be considered", "an option": a statement no firmer than conditional guidance.
-_TENTATIVE_RE = re.compile(r"\b(?:may|might|can|could|consider\w*|options?|possible|sometimes)\b", re.I)
+# "may be considered", "an option", "is recommended": a statement no firmer than conditional guidance.
+_TENTATIVE_RE = re.compile(
+    r"\b(?:may|might|can|could|consider\w*|options?|possible|sometimes|recommend\w*|advis\w*|suggest\w*)\b", re.I)
 
 
 _SIMILAR_RE = re.compile(
