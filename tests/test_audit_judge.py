@@ -1746,3 +1746,17 @@ def test_a_firm_later_use_is_partly_backed_where_the_subtypes_guidance_is_only_c
     assert s.verdict == "partly_supported" and "conditionally" in s.judgement.reason
     s = one(tmp_path, ev, "Necrotising myopathy", "IVIG may be considered when necrotising myopathy has not responded to steroids.")
     assert s.verdict == "supported"
+
+
+def test_a_journal_citation_credited_to_the_wrong_authors_is_contradicted(tmp_path):
+    from evidence.bib import Reference
+    ref = Reference("smith1997ivig", "article", {"author": "Smith, A. and Jones, B.", "title": "IVIG in IBM: a controlled trial",
+                                                   "journal": "Neurology", "year": "1997", "volume": "48", "pages": "712--716"})
+    ev = Evidence(root=tmp_path, rows=list(ROWS), regimens=[], bib=Bibliography(tmp_path / "refs.bib", {ref.key: ref}),
+                  documents=DOCUMENTS)
+    ev.index = BM25Index(ev.rows)
+    s = one(tmp_path, ev, "Inclusion body myositis",
+            "The criteria are credited to Griggs, Askanas and colleagues (Neurology 1997;48:712-716).")
+    assert s.verdict == "contradicted" and "Smith et al." in s.judgement.reason and "Griggs" in s.judgement.reason
+    s = one(tmp_path, ev, "Inclusion body myositis", "The trial by Smith, Jones and colleagues (Neurology 1997;48:712-716) was null.")
+    assert s.verdict != "contradicted"

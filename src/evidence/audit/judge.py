@@ -843,6 +843,35 @@ def _first_study_check(sentence: str, focus: frozenset[str], evidence: Evidence,
             [r for r in first if r.table == "results"][:MAX_EVIDENCE] or first[:MAX_EVIDENCE])
 
 
+# "(Neurology 1997;48:712-716)": a journal citation in the running text.
+_CITATION_RE = re.compile(r"\b(?P<year>(?:19|20)\d{2})\s*;\s*(?P<volume>\d+)(?:\s*\([^)]*\))?\s*:\s*(?P<page>\d+)")
+_NAME_RE = re.compile(r"\b([A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)\b(?=,|\s+and\b|\s+et al|\s+and colleagues)")
+
+
+def _citation_check(sentence: str, evidence: Evidence) -> tuple[str, str, list[EvidenceRow]] | None:
+    """(verdict, reason, rows) for a sentence crediting a journal citation to named authors, held against
+    the base's bibliography entry with that year, volume and first page; None when it names no such entry."""
+    m = _CITATION_RE.search(sentence)
+    if not m or evidence.bib is None:
+        return None
+    for ref in evidence.bib.references.values():
+        pages = re.split(r"[-\u2013]", ref.get("pages"))[0].strip()
+        if ref.get("year") == m.group("year") and ref.get("volume") == m.group("volume") and pages == m.group("page"):
+            surnames = {n.split(",")[0].strip().strip("{}") for n in ref._raw_names()}
+            named = set(_NAME_RE.findall(sentence)) - {"Neurology", "Medicine", "Journal", "Lancet"}
+            cited = f"{ref.get('journal')} {m.group('year')};{m.group('volume')}:{ref.get('pages')}"
+            lead_author = ref._raw_names()[0].split(",")[0].strip().strip("{}") if ref._raw_names() else ""
+            # the study of the base this entry reports: same first author and year
+            rows = [r for rs in evidence.by_study.values() if rs and rs[0].names[:2] == (lead_author.lower(), m.group("year"))
+                    for r in rs if r.table == "results"][:MAX_EVIDENCE]
+            if named & surnames:
+                return "supported", f"the citation {cited} is {lead_author} et al., as the sentence says", rows
+            if named:
+                return ("contradicted", f"{cited} is {lead_author} et al. ({ref.get('title')}), not "
+                        f"{', '.join(sorted(named))}", rows)
+    return None
+
+
 def _standard_first_check(sentence: str, subtype: str, evidence: Evidence,
                           hosts: frozenset[str]) -> tuple[str, str, list[EvidenceRow]] | None:
     """(verdict, reason, rows) for a statement that steroids come first, held against guidance that keeps
@@ -1291,6 +1320,10 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     if position:
         verdict, lead, rows = position
         basis = _cite(rows)
+    citation = _citation_check(sentence, evidence)
+    if citation:
+        verdict, lead, rows = citation
+        basis = _cite(rows)
     first_trial = _first_study_check(sentence, focus, evidence, hosts) if number_status != "mismatch" else None
     if first_trial:
         verdict, lead, rows = first_trial
@@ -1315,7 +1348,7 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     # a verdict a specific check reached (approval, treatment position, similar arms, a rule that the base cannot
     # speak to it) is not replaced by a look-alike claim
     unchecked = (not flags and number_status not in ("partial", "mismatch") and verdict != "contradicted"
-                 and not (approval or position or similar or steroids_first or first_trial or ruled_out))
+                 and not (approval or position or similar or steroids_first or first_trial or citation or ruled_out))
     claim = registered_claim(sentence, subtype, evidence, doc_id) if unchecked else None
     if claim is not None and claim.figure in vocab.VERDICT:
         by_id = evidence.numeric_rows
