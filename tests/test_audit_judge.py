@@ -1760,3 +1760,18 @@ def test_a_journal_citation_credited_to_the_wrong_authors_is_contradicted(tmp_pa
     assert s.verdict == "contradicted" and "Smith et al." in s.judgement.reason and "Griggs" in s.judgement.reason
     s = one(tmp_path, ev, "Inclusion body myositis", "The trial by Smith, Jones and colleagues (Neurology 1997;48:712-716) was null.")
     assert s.verdict != "contradicted"
+
+
+def test_a_registered_claim_that_asserts_more_is_not_borrowed(tmp_path):
+    claim = EvidenceRow("other_c01", "claims", "ivig safe effective adults dermatomyositis trialx", "dm", "composite", "other_page",
+                        study="other_page", outcome="TRIALX shows IVIG is safe and effective in adults with dermatomyositis.",
+                        kind="claim", figure="partly_supported", label="Effective; safety needs qualifying.")
+    ev = _with_rows(tmp_path, claim)
+    s = one(tmp_path, ev, "Dermatomyositis", "TRIALX shows IVIG is effective in adults with dermatomyositis.")
+    assert "other_c01" not in s.judgement.reason
+
+
+def test_a_byline_is_not_a_statement():
+    from evidence.audit.tag import is_checkable
+    assert not is_checkable("Bonit Gill DO and Mahum Mirza DO, first-year rheumatology fellows, Medical College of Wisconsin.")
+    assert is_checkable("Dr Smith MD and Dr Jones PhD found that IVIG improved strength in dermatomyositis.")

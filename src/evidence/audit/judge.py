@@ -1036,6 +1036,10 @@ def _unbacked_comparison(sentence: str, rows: list[EvidenceRow]) -> str:
 CLAIM_MATCH = 75  # similarity (0-100) of sorted folded words at which a statement says what a registered claim says
 
 
+# Words that make a claim assert something more: a borrowed claim must not add them.
+_CLAIM_ASSERTS = frozenset(tokens("safe safety tolerated proven first only rare approved cure"))
+
+
 def registered_claim(sentence: str, subtype: str, evidence: Evidence, doc_id: str) -> EvidenceRow | None:
     """The registered claim of another document that says the same thing, if one does.
 
@@ -1054,7 +1058,10 @@ def registered_claim(sentence: str, subtype: str, evidence: Evidence, doc_id: st
             words = set(text.split())
             shared = said & words
             # similar spelling is not the same claim: most of the shorter one's words must be shared
-            if len(words) >= 3 and len(shared) >= 3 and len(shared) >= 0.6 * min(len(said), len(words)):
+            # and a claim that also asserts what the sentence does not ("safe and effective" for "effective") is another claim
+            extra = (words - said) & _CLAIM_ASSERTS
+            if (len(words) >= 3 and len(shared) >= 3 and len(shared) >= 0.6 * min(len(said), len(words))
+                    and not extra):
                 return claim
     return None
 

@@ -341,7 +341,13 @@ def is_checkable(sentence: str) -> bool:
     text = sentence.strip()
     if len(text.split()) < 4 or text.endswith("?") or text.endswith(":"):
         return False
+    if len(_CREDENTIAL_RE.findall(text)) >= 2 and not _STRICT_IVIG_WORD_RE.search(text):
+        return False  # a byline: "Jane Doe MD and John Roe DO, rheumatology fellows"
     return bool(_CHECKABLE_RE.search(text))
+
+
+_CREDENTIAL_RE = re.compile(r"\b(?:MD|DO|PhD|MBBS|PharmD|RN|NP|PA-C|FRCP|FACR|MPH|MSc|BSc)\b")
+_STRICT_IVIG_WORD_RE = re.compile(r"\bIVI?G\b|immun[eo]\s*globulin", re.I)
 
 
 # ------------------------------------------------------------------------ sentences
