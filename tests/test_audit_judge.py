@@ -1775,3 +1775,16 @@ def test_a_byline_is_not_a_statement():
     from evidence.audit.tag import is_checkable
     assert not is_checkable("Bonit Gill DO and Mahum Mirza DO, first-year rheumatology fellows, Medical College of Wisconsin.")
     assert is_checkable("Dr Smith MD and Dr Jones PhD found that IVIG improved strength in dermatomyositis.")
+
+
+def test_a_general_statement_leads_with_a_trials_contrast_not_a_change_within_its_ivig_arm(tmp_path):
+    within = _row("ibmtrial_r00", "ivig change course muscle strength change inclusion body myositis IBMTRIAL sum change course",
+                  "ibm", "strength",
+                  study="ibmtrial", label="IBMTRIAL", outcome="MRC sum change", figure="ivig: mean 4.2",
+                  kind="within_arm_change", design="rct_crossover", tier="primary", url="https://journal.example.org/ibm")
+    claim = EvidenceRow("other_c05", "claims", "ivig change course muscle strength inclusion body myositis", "ibm", "strength",
+                        "other_page", study="other_page", cites=("ibmtrial_r00",), kind="claim", figure="supported",
+                        outcome="IVIG does not change the course of strength in IBM.", label="No change.")
+    ev = _with_rows(tmp_path, within, claim)
+    s = one(tmp_path, ev, "Inclusion body myositis", "IVIG did not change the course of muscle strength in inclusion body myositis.")
+    assert s.judgement.evidence[0].id == "ibmtrial_r01"

@@ -545,6 +545,12 @@ def relevant_rows(sentence: str, subtype: str, domain: str, evidence: Evidence, 
                                           bool(_CONTROL_ARM_RE.search(r.figure.split(":")[0])), -score_of.get(r.id, 0.0)))
             chosen = {r.id for r in named}
             primary = named + [r for r in primary if r.id not in chosen]
+    if primary and primary[0].kind == "within_arm_change" and not extract_quantities(said or sentence):
+        # a change within the IVIG arm is no comparison: the same study's contrast with placebo leads
+        contrast = next((r for r in evidence.by_study.get(primary[0].study, []) if r.kind == "between_arm"
+                         and r.domain == primary[0].domain and allowed_row(r, hosts)), None)
+        if contrast is not None:
+            primary = [contrast] + [r for r in primary if r.id != contrast.id]
     if primary or domain in (EFFICACY_DOMAINS - {"composite"}) | {"mechanism", "epidemiology"}:
         return primary[:MAX_EVIDENCE]  # an outcome the base does not report is not backed by another outcome
     return picked[:MAX_EVIDENCE]
