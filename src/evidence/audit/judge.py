@@ -33,8 +33,9 @@ import numpy as np
 from .. import vocab
 from ..stats import risk_difference
 from .match import Evidence, EvidenceRow, Finding, tokens
-from .numbers import NUMBER_TREATED, OTHER_MEASURE, extract_quantities, normalise_numbers
+from .numbers import NUMBER_TREATED, OTHER_MEASURE, extract_quantities, normalise_numbers, row_ids_in
 from .tag import _EMPHASIS_RE, mentioned_subtypes
+from .tag import STRICT_IVIG_RE as _STRICT_IVIG_RE
 
 FLAGS = {
     "subtype_generalised": "evidence from one subtype stated for all myositis",
@@ -90,7 +91,6 @@ _OTHER_DRUG_RE = re.compile(
     r"|acthar|repository corticotropin|interferon[\w -]*|physical therapy|physiotherapy|speech therapy|occupational therapy"
     r"|(?:structured )?exercise|supportive (?:care|measures|management))\b", re.I)
 _THESE_DRUGS_RE = re.compile(r"\b(?:these|such|those|the) (?:drugs|medications|medicines|agents)\b", re.I)
-_STRICT_IVIG_RE = re.compile(r"\bIVI?G\b|\bSCIG\b|immun[eo]\s*globulin|gamma\s*globulin|\bIg\b", re.I)
 
 
 # Raising the dose or giving it more often: practice a dosing row would have to show.
@@ -1277,9 +1277,9 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     elif flags or number_status == "partial":
         verdict, lead = "partly_supported", "overstated or only partly backed"
     elif (number_status == "match" and _SEVERAL_STUDIES_RE.search(sentence)
-          and len({r.study for r in rows if r.id in set(re.findall(r"\w+", number_detail))}) == 1):
+          and len({r.study for r in rows if r.id in row_ids_in(number_detail)}) == 1):
         # "several prospective studies show 70%": the base has the figure from one study only
-        one_study = next(r.label or r.study for r in rows if r.id in set(re.findall(r"\w+", number_detail)))
+        one_study = next(r.label or r.study for r in rows if r.id in row_ids_in(number_detail))
         verdict, lead = "partly_supported", f"the figure comes from one study in the base ({one_study}), not several"
     elif (domain == "composite" and not EFFICACY_RE.search(sentence) and not figures and number_status != "match"
           and not _negated(sentence)

@@ -482,6 +482,11 @@ def _row_means(r: EvidenceRow) -> list[float]:
     return [float(m.group("v")) for m in _ROW_MEAN_RE.finditer(r.figure)]
 
 
+def row_ids_in(detail: str) -> set[str]:
+    """Every word of a check's detail: the row ids it names are among them."""
+    return set(re.findall(r"\w+", detail))
+
+
 def check_mean(q: Quantity, linked: list[EvidenceRow]) -> Check | None:
     """A mean given with its SD ("1.82 (SD 1.38) cycles") agrees with a row printing that mean; a change
     ("from 3.5 to 6.2 kg") with rows of one study printing both means. Other rows give no like figure,

@@ -31,7 +31,7 @@ from .judge import (
     same_qualifiers,
 )
 from .match import Evidence, EvidenceRow, load_evidence, tokens
-from .numbers import check_events, check_mean, extract_quantities, is_mean, number_check
+from .numbers import check_events, check_mean, extract_quantities, is_mean, number_check, row_ids_in
 from .read import Document, read_document
 from .refs import RefMatch, audit_references
 from .tag import DOMAIN_PATTERNS, Candidate, candidates, listed_domains, mentioned_subtypes
@@ -381,6 +381,15 @@ _POINTS_BACK_RE = re.compile(
     r"|\bthe \d+ (?:patients|participants|children|adults|people)\b|\b(?:these|those) patients\b", re.I)
 
 
+def _nearby_rows(rows: list[EvidenceRow], linked: list[tuple[EvidenceRow, float]], evidence: Evidence,
+                 hosts: frozenset[str], focus: frozenset[str] = frozenset()) -> list[EvidenceRow]:
+    """The statement's rows, the index's matches and the named studies' rows, with every sibling of their
+    studies: where a figure printed in one row of a study ("mean 1125", "282 events") is looked for."""
+    near = rows + [r for r, _ in linked] + [r for st in sorted(focus) for r in evidence.by_study.get(st, [])]
+    near += [r for st in dict.fromkeys(r.study for r in near) for r in evidence.by_study.get(st, [])]
+    return [r for r in dict.fromkeys(near) if allowed_row(r, hosts)]
+
+
 def _statement(statement_id: str, c: Candidate, domain: str, doc_id: str, evidence: Evidence,
                hosts: frozenset[str], focus: frozenset[str] = frozenset(), unheld: bool = False) -> Statement:
     """One claim of a sentence, about one outcome domain, matched, number-checked and judged."""
@@ -437,24 +446,20 @@ def _statement(statement_id: str, c: Candidate, domain: str, doc_id: str, eviden
     counted = [q for q in extract_quantities(c.sentence) if q.kind == "events"]
     if counted and domain == "safety":
         # "282 treatment-related adverse events": the harm rows of the page's or named study that give that count
-        near = rows + [r for r, _ in linked] + [r for st in sorted(focus) for r in evidence.by_study.get(st, [])]
-        near += [r for st in dict.fromkeys(r.study for r in near) for r in evidence.by_study.get(st, [])]
-        pool = [r for r in dict.fromkeys(near) if allowed_row(r, hosts) and r.table == "adverse_events"]
+        pool = [r for r in _nearby_rows(rows, linked, evidence, hosts, focus) if r.table == "adverse_events"]
         for q in counted:
             check = check_events(q, pool)
             if check.status == "match":
-                comparable = comparable + [r for r in pool if r not in comparable and r.id in set(re.findall(r"\w+", check.detail))]
+                comparable = comparable + [r for r in pool if r not in comparable and r.id in row_ids_in(check.detail)]
     means = [q for q in extract_quantities(c.sentence) if is_mean(q) or q.kind == "change"]
     if means:
         # "a mean of 1.82 (SD 1.38) cycles": a mean to two decimals names its row, whatever the outcome is filed under
-        near = rows + [r for r, _ in linked]
-        near += [r for st in dict.fromkeys(r.study for r in near) for r in evidence.by_study.get(st, [])]  # their siblings
-        pool = [r for r in dict.fromkeys(near) if allowed_row(r, hosts)]
+        pool = _nearby_rows(rows, linked, evidence, hosts)
         for q in means:
             check = check_mean(q, pool)
             if check:
                 comparable = comparable + [r for r in pool if r not in comparable
-                                           and r.id in set(re.findall(r"\w+", check.detail))]
+                                           and r.id in row_ids_in(check.detail)]
     listed = _listed_harm_rows(c.sentence, domain, evidence, hosts)
     if listed:
         comparable = listed

@@ -207,7 +207,7 @@ DEFAULT_DOMAIN = "composite"  # an efficacy statement that names no outcome: ove
 _NOT_OUTCOMES = frozenset({"epidemiology", "mechanism", "product", "regulatory"})
 
 
-_RARE_DISEASE_RE = re.compile(r"\b(?:ultra-?)?rare (?:\w+ )?(?:disease|disorder|condition|illness)\b", re.I)
+_RARE_CONDITION_RE = re.compile(r"\b(?:ultra-?)?rare (?:\w+ )?(?:disease|disorder|condition|illness)\b", re.I)
 _NOT_DOMAIN_RE = re.compile(
     r"\(?under the skin\)?|\bsubcutaneous(?:ly)?\b|\bskin test"
     r"|\banti-?[\w-]+\s+(?:auto)?antibod\w*|\bautoantibod\w*(?:\s+against\s+[\w-]+(?:\s+reductase)?)?", re.I)
@@ -254,7 +254,7 @@ def tag_domain(sentence: str) -> str:
             and not any(counts[code] for code in LISTED_OUTCOMES + ("safety", "dosing", "regulatory", "composite"))):
         return "epidemiology"  # "the trial enrolled 95 adults with active DM": who was studied, not an outcome
     treatment = counts["safety"] or counts["dosing"] or counts["regulatory"] or _ABOUT_TREATMENT_RE.search(sentence)
-    if _RARE_DISEASE_RE.search(sentence) and not treatment and not _GAIN_RE.search(sentence):
+    if _RARE_CONDITION_RE.search(sentence) and not treatment and not _GAIN_RE.search(sentence):
         return "epidemiology"  # "although it is a rare disease, it brings weakness and rashes": how common it is
     if _DISEASE_FACT_RE.search(sentence) and not treatment and not counts["mechanism"] and not _GAIN_RE.search(sentence):
         return "epidemiology"
@@ -341,13 +341,14 @@ def is_checkable(sentence: str) -> bool:
     text = sentence.strip()
     if len(text.split()) < 4 or text.endswith("?") or text.endswith(":"):
         return False
-    if len(_CREDENTIAL_RE.findall(text)) >= 2 and not _STRICT_IVIG_WORD_RE.search(text):
+    if len(_CREDENTIAL_RE.findall(text)) >= 2 and not STRICT_IVIG_RE.search(text):
         return False  # a byline: "Jane Doe MD and John Roe DO, rheumatology fellows"
     return bool(_CHECKABLE_RE.search(text))
 
 
 _CREDENTIAL_RE = re.compile(r"\b(?:MD|DO|PhD|MBBS|PharmD|RN|NP|PA-C|FRCP|FACR|MPH|MSc|BSc)\b")
-_STRICT_IVIG_WORD_RE = re.compile(r"\bIVI?G\b|immun[eo]\s*globulin", re.I)
+# The product named as such (not "treatment" or "infusion"): one pattern for the tagger and the judge.
+STRICT_IVIG_RE = re.compile(r"\bIVI?G\b|\bSCIG\b|immun[eo]\s*globulin|gamma\s*globulin|\bIg\b", re.I)
 
 
 # ------------------------------------------------------------------------ sentences
