@@ -846,7 +846,7 @@ def test_what_ivig_is_approved_for_is_read_from_the_approvals(tmp_path):
     def approval(id_: str, label: str, subtype: str, klass: str, status: str, population: str) -> EvidenceRow:
         return EvidenceRow(id_, "approvals", f"{label} approval approved indication label", subtype, "regulatory",
                            f"{id_} label", study=id_, label=label, outcome=f"{subtype} indication",
-                           figure=status, kind="approval", design="drug_label", approval=(klass, status, population))
+                           figure=status, kind="approval", design="drug_label", approval=(klass, status, population, ""))
     ev = _with_rows(tmp_path, approval("ig_dm", "BrandIG", "dm", "ivig", "approved", "adults"),
                     approval("gel_dmpm", "OtherGel", "myositis", "other", "approved", ""))
     verdicts = audit_text(tmp_path, ev, (
@@ -1148,10 +1148,10 @@ def test_a_page_about_one_trial_lends_it_to_figures_that_name_no_study(tmp_path)
 def test_approved_only_recently_is_no_claim_of_the_only_approval(tmp_path):
     ivig = EvidenceRow("brand_fda_dm", "approvals", "Brand approval approved indication label", "dm", "regulatory",
                        "label", label="Brand FDA", outcome="Dermatomyositis in adults", figure="approved 2021",
-                       kind="approval", design="drug_label", approval=("ivig", "approved", "adults"))
+                       kind="approval", design="drug_label", approval=("ivig", "approved", "adults", ""))
     other = EvidenceRow("gel_fda_dm", "approvals", "Gel approval approved indication label", "dm", "regulatory",
                         "label", label="Gel FDA", outcome="Dermatomyositis", figure="approved 2019",
-                        kind="approval", design="drug_label", approval=("other", "approved", ""))
+                        kind="approval", design="drug_label", approval=("other", "approved", "", ""))
     ev = _with_rows(tmp_path, ivig, other)
     s = one(tmp_path, ev, "Dermatomyositis", "IVIG gained FDA approval for dermatomyositis only recently.")
     assert s.verdict == "supported"
@@ -1788,3 +1788,58 @@ def test_a_general_statement_leads_with_a_trials_contrast_not_a_change_within_it
     ev = _with_rows(tmp_path, within, claim)
     s = one(tmp_path, ev, "Inclusion body myositis", "IVIG did not change the course of muscle strength in inclusion body myositis.")
     assert s.judgement.evidence[0].id == "ibmtrial_r01"
+
+
+def test_an_arms_later_lowered_dose_backs_a_maintenance_statement_only():
+    from evidence.audit.match import Regimen
+    from evidence.audit.numbers import number_check
+    regimens = [Regimen("trial_ivig", "dm", "Table 1", dose=2.0, days=(2.0, 5.0), interval=4.0),
+                Regimen("trial_ivig", "dm", "Table 1", dose=1.0, maintenance=True)]
+    status, _ = number_check("Maintenance is 1 to 2 g/kg every 4 weeks.", "dm", [], regimens)
+    assert status == "match"
+    status, _ = number_check("IVIG is given at 1 g/kg per course.", "dm", [], regimens)
+    assert status == "mismatch"  # the later dose is no like for a course dose
+
+
+def test_the_later_dose_is_read_from_an_arms_label(tmp_path):
+    import pandas as pd
+
+    from evidence.audit.match import _regimens
+    arms = pd.DataFrame([{"arm_id": "x_ivig", "study_id": "x", "label": "Brand: 2 g/kg load, then 1 g/kg twice",
+                          "intervention": "ivig", "dose_g_per_kg": 2, "days_min": None, "days_max": None,
+                          "interval_weeks": 3, "locator": "Abstract", "note": ""}])
+    out = _regimens({"arms": arms}, {"x": ("dm", "")})
+    assert [(r.dose, r.maintenance) for r in out] == [(2.0, False), (1.0, True)]
+
+
+def test_a_products_concentration_is_no_figure():
+    from evidence.audit.numbers import extract_quantities
+    assert not extract_quantities("A 10% intravenous immune globulin was approved for dermatomyositis.")
+    assert not extract_quantities("It is given as a 20% subcutaneous IgG.")
+    assert [q.text for q in extract_quantities("10% of patients on IVIG had a headache.")] == ["10%"]
+
+
+def test_no_approval_until_now_speaks_of_the_time_before_it(tmp_path):
+    ivig = EvidenceRow("brand_fda_dm", "approvals", "Brand approval approved indication label", "dm", "regulatory",
+                       "label", label="Brand FDA", outcome="Dermatomyositis in adults", figure="approved 2021",
+                       kind="approval", design="drug_label", approval=("ivig", "approved", "adults", "2021-06"))
+    other = EvidenceRow("gel_fda_dm", "approvals", "Gel approval approved indication label", "dm", "regulatory",
+                        "label", label="Gel FDA", outcome="Dermatomyositis", figure="approved 2019",
+                        kind="approval", design="drug_label", approval=("other", "approved", "", ""))
+    ev = _with_rows(tmp_path, ivig, other)
+    s = one(tmp_path, ev, "Dermatomyositis", "Until now, no IVIG product was approved for dermatomyositis.")
+    assert s.verdict == "supported" and "2021-06" in s.judgement.reason
+    s = one(tmp_path, ev, "Dermatomyositis", "Until now, patients had no approved treatment for dermatomyositis.")
+    assert s.verdict == "partly_supported" and "gel_fda_dm" in [r.id for r in s.judgement.evidence]
+    s = one(tmp_path, ev, "Dermatomyositis", "No IVIG product is approved for dermatomyositis.")
+    assert s.verdict == "contradicted"
+
+
+def test_a_forecast_is_not_assessable(tmp_path):
+    ivig = EvidenceRow("brand_fda_dm", "approvals", "Brand approval approved indication label", "dm", "regulatory",
+                       "label", label="Brand FDA", outcome="Dermatomyositis in adults", figure="approved 2021",
+                       kind="approval", design="drug_label", approval=("ivig", "approved", "adults", "2021-06"))
+    ev = _with_rows(tmp_path, ivig)
+    s = one(tmp_path, ev, "Dermatomyositis",
+            "Analysts expect the IVIG approval to expand use in polymyositis and inclusion body myositis.")
+    assert s.verdict == "not_assessable" and not s.judgement.evidence

@@ -271,6 +271,12 @@ _OPINION_RE = re.compile(
     r"\b(?:some|other|many|a few) (?:doctors|experts|clinicians|physicians|specialists|neurologists|rheumatologists)"
     r" (?:think|say|believe|feel|argue|suggest)\b|\b(?:early|earlier|initial|first|anecdotal) reports (?:suggested|claimed)\b"
     r"|\bit (?:was|has been) suggested\b|\bthe authors? called\b", re.I)
+# "Analysts expect the approval to widen use", "the decision could open the way": a forecast, which no study tests
+_FORECAST_RE = re.compile(
+    r"\b(?:analysts?|observers?|investors?|the (?:company|firm|maker|manufacturer)|industry)\s+(?:\w+\s+)?"
+    r"(?:expects?|predicts?|anticipates?|forecasts?|projects?|hopes?)\b"
+    r"|\b(?:the|this|that) (?:approval|decision|ruling|launch)\s+(?:is (?:expected|likely) to|could|may|might|will)\s+"
+    r"(?:\w+\s+)?(?:expand|widen|broaden|increase|open|change|boost|spur|drive)\b", re.I)
 _HARM_NAMED_RE = re.compile(
     r"side[- ]effects?|\breactions?\b|\bsymptoms\b|\badverse\b|\bdiscomfort|\bcomfortable\b|\bpre-?medicat", re.I)
 _MANAGEMENT_WORDS = frozenset(tokens(
@@ -703,6 +709,11 @@ _NOT_APPROVED_RE = re.compile(
 _ONLY_APPROVED_RE = re.compile(
     r"\b(?:the|an?|its) (?:only|sole)\b|\bonly (?:(?:FDA|EMA)[- ])?(?:approved|licen[cs]ed|labell?ed)\b"
     r"|\bonly\s+[A-Z][\w-]+(?:\s+\d+%)?\s+(?:is|has been)\s+(?:approved|licen[cs]ed)", re.I)
+# "Until now there was no approved treatment", "before this, IVIG was used off-label": the time before an approval
+_BEFORE_APPROVAL_RE = re.compile(
+    r"\buntil (?:now|recently|then|this|that|\d{4})\b|\bbefore (?:this|that|then|now|the (?:approval|decision|\d{4}))\b"
+    r"|\bprior to (?:this|that|the)\b|\bpreviously\b|\bformerly\b|\bhad (?:been )?(?:no|not)\b|\bthere (?:was|were) no\b"
+    r"|\bfor (?:years|decades)\b", re.I)
 _CHILD_RE = re.compile(r"\bchild\w*|\bjuvenile\b|\bpaediatric|\bpediatric|\bteens?\b", re.I)
 
 
@@ -727,6 +738,17 @@ def _approval_check(sentence: str, subtype: str, evidence: Evidence) -> tuple[st
     ivig = [r for r in rows if r.approval[0] == "ivig" and covers(r, code)]
     shown = ivig or [r for r in rows if r.approval[0] == "ivig" and r.approval[1] == "approved"]
     cite = _cite(shown, 1)
+    if _NOT_APPROVED_RE.search(sentence) and ivig and _BEFORE_APPROVAL_RE.search(sentence):
+        # true of the years before the first IVIG approval; the base can say when that was
+        first = min(ivig, key=lambda r: r.approval[3] or "9999")
+        since = f"{first.label} approved {first.approval[3]}" if first.approval[3] else first.label
+        others = [r for r in rows if r.approval[0] != "ivig" and r.approval[1] == "approved"
+                  and (covers(r, code) or covers(r, "myositis"))]
+        if _STRICT_IVIG_RE.search(sentence) or not others:
+            return ("supported", f"speaks of the time before the first IVIG approval for this group ({since})",
+                    [first] + [r for r in ivig if r is not first][:MAX_EVIDENCE - 1])
+        return ("partly_supported", f"before the first IVIG approval ({since}) the base also holds another approved agent: "
+                f"{_cite(others, 1)}", ([first] + others)[:MAX_EVIDENCE])
     if _NOT_APPROVED_RE.search(sentence):
         if ivig:
             return "contradicted", f"an IVIG product is approved for this group: {cite}", ivig[:MAX_EVIDENCE]
@@ -1201,7 +1223,8 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
     escalation = domain == "dosing" and bool(_ESCALATION_RE.search(sentence)) and not any(
         _ESCALATION_RE.search(f"{r.outcome} {r.text}") for r in evidence.dosing_rows)
     ruled_out = bool(escalation or (_USAGE_RE.search(sentence) or product_gap or body or _RESEARCH_NEEDS_RE.search(sentence)
-                                    or _OPINION_RE.search(sentence) or _TRANSMISSION_RE.search(sentence)
+                                    or _OPINION_RE.search(sentence) or _FORECAST_RE.search(sentence)
+                                    or _TRANSMISSION_RE.search(sentence)
                                     or _SCALE_RE.search(sentence)
                                     or about_other_treatment(sentence, context) or unheld)
                      and number_status not in ("match", "partial", "mismatch"))
@@ -1229,6 +1252,8 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
             verdict, lead = "partly_supported", "the label's infusion rates imply hours; no row states where or by whom IVIG is given"
         else:
             verdict, lead, rows, flags = "not_assessable", "no row in the base states where or by whom IVIG is given", [], []
+    elif _FORECAST_RE.search(sentence) and number_status not in ("match", "partial", "mismatch"):
+        verdict, lead, rows, flags = "not_assessable", "a forecast of what will happen, not a finding", [], []
     elif _OPINION_RE.search(sentence) and number_status not in ("match", "partial", "mismatch"):
         verdict, lead, rows, flags = "not_assessable", "reports what some people think or once suggested, not a finding", [], []
     elif _RESEARCH_NEEDS_RE.search(sentence) and number_status not in ("match", "partial", "mismatch"):
@@ -1317,7 +1342,7 @@ def judge(sentence: str, subtype: str, domain: str, rows: list[EvidenceRow], num
         verdict, lead = "not_assessable", "describes the disease, not IVIG; no row in the base states it"
     else:
         verdict, lead = "not_assessable", "no evidence in the base"
-    approval = _approval_check(sentence, subtype, evidence) if domain == "regulatory" else None
+    approval = _approval_check(sentence, subtype, evidence) if domain == "regulatory" and not _FORECAST_RE.search(sentence) else None
     if approval and number_status != "mismatch":
         verdict, lead, rows = approval
         basis = _cite(rows)

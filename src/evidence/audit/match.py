@@ -46,7 +46,7 @@ class EvidenceRow:
     p_value: float | None = None
     names: tuple[str, str, str] = ("", "", "")  # the study's first-author surname, year and journal, lower case
     rate: tuple[str, float, float] | None = None  # epidemiology: (incidence|prevalence, low, high per million)
-    approval: tuple[str, str, str] | None = None  # approvals: (agent class, status, population)
+    approval: tuple[str, str, str, str] | None = None  # approvals: (agent class, status, population, approved on)
 
     def content(self) -> str:
         """One line a reviewer can read without opening data/: study, outcome, figures, tier."""
@@ -64,6 +64,11 @@ class Regimen:
     dose: float | None = None
     days: tuple[float, float] | None = None
     interval: float | None = None
+    maintenance: bool = False  # a later, lowered course ("then 1 g/kg"): compared only with maintenance statements
+
+
+# "2 g/kg load, then 1 g/kg twice", "maintenance courses 1 g/kg": an arm's later dose as its label or note states it
+_MAINTENANCE_DOSE_RE = re.compile(r"\b(?:then|maintenance (?:courses?|doses?))\s+(\d+(?:\.\d+)?)\s*g/kg", re.I)
 
 
 @dataclass(frozen=True)
@@ -408,7 +413,7 @@ def _guidance_rows(tables: dict[str, pd.DataFrame], info: dict[str, tuple[str, s
             _text(a.bib_key, a.locator), study=str(a.bib_key), label=_text(a.product, a.regulator),
             outcome=_text(a.indication), figure=_text(a.status, a.approved_on), kind="approval", design="drug_label",
             tier=_text(a.source_tier), url=_text(a.source_url),
-            approval=(_text(a.agent_class), _text(a.status), _text(a.population))))
+            approval=(_text(a.agent_class), _text(a.status), _text(a.population), _text(a.approved_on))))
     frame = tables.get("products")
     for f in () if frame is None else frame.itertuples():
         value = _text(f.value_text) or _text(_fact(f.value), f.unit)
@@ -454,6 +459,10 @@ def _regimens(tables: dict[str, pd.DataFrame], info: dict[str, tuple[str, str]])
             out.append(Regimen(a.arm_id, info.get(a.study_id, ("myositis", ""))[0], _text(a.study_id, a.locator),
                                float(a.dose_g_per_kg) if _present(a.dose_g_per_kg) else None, days,
                                float(a.interval_weeks) if _present(a.interval_weeks) else None))
+            later = _MAINTENANCE_DOSE_RE.search(f"{a.label} {_text(a.note)}")
+            if later:
+                out.append(Regimen(a.arm_id, info.get(a.study_id, ("myositis", ""))[0], _text(a.study_id, a.locator),
+                                   float(later.group(1)), maintenance=True))
     results = tables.get("results")
     if results is not None:
         for r in results[results["outcome_domain"] == "dosing"].itertuples():

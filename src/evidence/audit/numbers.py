@@ -114,6 +114,10 @@ _SPAN_RE = re.compile(
 # "Octagam 10%" is a concentration, not a share of patients.
 _PRODUCT_BEFORE_RE = re.compile(
     r"(octagam|privigen|gamunex(?:-c)?|gammagard(?: liquid)?|panzyga|gammaked|ivig|igg|solution)\s*$", re.I)
+# "a 10% intravenous immune globulin", "10% IVIG": the concentration of the product that follows
+_PRODUCT_AFTER_RE = re.compile(
+    r"\s*(?:\(\s*\d+\s*(?:g|mg)/(?:ml|l)\s*\)\s*)?(?:(?:liquid|human|normal|intravenous|subcutaneous|iv|sc)\s+){0,3}"
+    r"(?:immune globulin|immunoglobulin|gamma ?globulin|ivig|scig|igg|solution|liquid|product|concentration|formulation)\b", re.I)
 _DOSING_CONTEXT_RE = re.compile(
     r"\bdos|infus|g/kg|grams? per|\bivig\b|immunoglobulin|maintenance|loading|course|treatment|therapy|given", re.I)
 _MONITORING_RE = re.compile(r"\bvisits?\b|appointments?|check-?ins?|follow-?ups?|blood tests?|\bmonitor", re.I)
@@ -223,7 +227,8 @@ def _quantities(sentence: str) -> tuple[Quantity, ...]:
             low, high = _range(m) if m.group("a") else _range(m, "c", "c")
             add(m, Quantity("days" if dosing else "span", low, high, text=m.group(0)))
     for m in _PERCENT_RE.finditer(text):
-        if free(m) and not _PRODUCT_BEFORE_RE.search(text[: m.start("v")]) and not _CI_AFTER_RE.match(text, m.end()):
+        if (free(m) and not _PRODUCT_BEFORE_RE.search(text[: m.start("v")]) and not _CI_AFTER_RE.match(text, m.end())
+                and not _PRODUCT_AFTER_RE.match(text, m.end())):
             op = _OPS.get((m.group("op") or "").lower(), "~" if m.group("op") else "=")
             add(m, Quantity("percent", float(m.group("v")), float(m.group("v")), op, m.group(0).strip()))
     for m in _FRACTION_RE.finditer(text):
@@ -305,7 +310,9 @@ def check_regimen(q: Quantity, regimens: list[Regimen], subtype: str, sentence: 
     other subtypes that match exactly are named, for the reviewer to weigh.
     """
     label = _REGIMEN_LABEL[q.kind]
-    usable = [r for r in regimens if getattr(r, _REGIMEN_FIELD[q.kind]) is not None]
+    later = bool(_MAINTENANCE_RE.search(sentence))
+    # an arm's lowered later dose is the like of a maintenance statement only
+    usable = [r for r in regimens if getattr(r, _REGIMEN_FIELD[q.kind]) is not None and (later or not r.maintenance)]
     if not usable:
         return Check("nothing to compare", f"{label.format(q.shown())}: no regimen in the evidence gives this")
     same = [r for r in usable if r.subtype == subtype] if subtype != "myositis" else []
