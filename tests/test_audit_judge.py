@@ -1145,14 +1145,19 @@ def test_a_page_about_one_trial_lends_it_to_figures_that_name_no_study(tmp_path)
     assert s.judgement.evidence[0].id == "trialz_ae03"
 
 
-def test_approved_only_recently_is_no_claim_of_the_only_approval(tmp_path):
+def _dm_approvals(approved_on: str = "") -> tuple[EvidenceRow, EvidenceRow]:
+    """An IVIG product approved for adult DM, and another agent approved for DM."""
     ivig = EvidenceRow("brand_fda_dm", "approvals", "Brand approval approved indication label", "dm", "regulatory",
                        "label", label="Brand FDA", outcome="Dermatomyositis in adults", figure="approved 2021",
-                       kind="approval", design="drug_label", approval=("ivig", "approved", "adults", ""))
+                       kind="approval", design="drug_label", approval=("ivig", "approved", "adults", approved_on))
     other = EvidenceRow("gel_fda_dm", "approvals", "Gel approval approved indication label", "dm", "regulatory",
                         "label", label="Gel FDA", outcome="Dermatomyositis", figure="approved 2019",
                         kind="approval", design="drug_label", approval=("other", "approved", "", ""))
-    ev = _with_rows(tmp_path, ivig, other)
+    return ivig, other
+
+
+def test_approved_only_recently_is_no_claim_of_the_only_approval(tmp_path):
+    ev = _with_rows(tmp_path, *_dm_approvals())
     s = one(tmp_path, ev, "Dermatomyositis", "IVIG gained FDA approval for dermatomyositis only recently.")
     assert s.verdict == "supported"
     s = one(tmp_path, ev, "Dermatomyositis", "IVIG is the only FDA-approved treatment for dermatomyositis.")
@@ -1820,13 +1825,7 @@ def test_a_products_concentration_is_no_figure():
 
 
 def test_no_approval_until_now_speaks_of_the_time_before_it(tmp_path):
-    ivig = EvidenceRow("brand_fda_dm", "approvals", "Brand approval approved indication label", "dm", "regulatory",
-                       "label", label="Brand FDA", outcome="Dermatomyositis in adults", figure="approved 2021",
-                       kind="approval", design="drug_label", approval=("ivig", "approved", "adults", "2021-06"))
-    other = EvidenceRow("gel_fda_dm", "approvals", "Gel approval approved indication label", "dm", "regulatory",
-                        "label", label="Gel FDA", outcome="Dermatomyositis", figure="approved 2019",
-                        kind="approval", design="drug_label", approval=("other", "approved", "", ""))
-    ev = _with_rows(tmp_path, ivig, other)
+    ev = _with_rows(tmp_path, *_dm_approvals("2021-06"))
     s = one(tmp_path, ev, "Dermatomyositis", "Until now, no IVIG product was approved for dermatomyositis.")
     assert s.verdict == "supported" and "2021-06" in s.judgement.reason
     s = one(tmp_path, ev, "Dermatomyositis", "Until now, patients had no approved treatment for dermatomyositis.")
@@ -1836,10 +1835,7 @@ def test_no_approval_until_now_speaks_of_the_time_before_it(tmp_path):
 
 
 def test_a_forecast_is_not_assessable(tmp_path):
-    ivig = EvidenceRow("brand_fda_dm", "approvals", "Brand approval approved indication label", "dm", "regulatory",
-                       "label", label="Brand FDA", outcome="Dermatomyositis in adults", figure="approved 2021",
-                       kind="approval", design="drug_label", approval=("ivig", "approved", "adults", "2021-06"))
-    ev = _with_rows(tmp_path, ivig)
+    ev = _with_rows(tmp_path, _dm_approvals("2021-06")[0])
     s = one(tmp_path, ev, "Dermatomyositis",
             "Analysts expect the IVIG approval to expand use in polymyositis and inclusion body myositis.")
     assert s.verdict == "not_assessable" and not s.judgement.evidence
